@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The library: ESM + CJS + types. `core` is a separate entry so browser users can import
+    // the pure detector without pulling in any Node-only extractor.
+    entry: { index: 'src/index.ts', core: 'src/core/index.ts', worker: 'src/walk/worker.ts' },
+    format: ['esm', 'cjs'],
+    dts: { entry: { index: 'src/index.ts', core: 'src/core/index.ts' } },
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    splitting: false,
+  },
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
