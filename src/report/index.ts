@@ -35,9 +35,9 @@ export interface Reporter {
 
 const REPORTERS: { readonly [F in ReportFormat]: (options: ReporterOptions) => Reporter } = {
   text: createTextReporter,
-  json: () => createJsonReporter(),
-  ndjson: () => createNdjsonReporter(),
-  csv: () => createCsvReporter(),
+  json: createJsonReporter,
+  ndjson: createNdjsonReporter,
+  csv: createCsvReporter,
   sarif: createSarifReporter,
 };
 

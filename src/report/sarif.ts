@@ -30,8 +30,22 @@ const MASKED_ONLY = 'The report shows only the first six and last four digits.';
 const PAN_HELP =
   'Delete the data, or move it into a system in PCI DSS scope that renders it unreadable ' +
   `(truncation, tokenisation, strong cryptography). ${MASKED_ONLY}`;
-const TRACK_HELP = `Delete the data: sensitive authentication data may not be kept at all. ${MASKED_ONLY}`;
 const TAGS = ['security', 'pci-dss', 'card-data'] as const;
+
+function trackRule(track: 1 | 2, contents: string): Rule {
+  return {
+    id: `cardhound/track${track}`,
+    name: `MagneticStripeTrack${track}`,
+    shortDescription: { text: `Magnetic-stripe track ${track} data` },
+    fullDescription: {
+      text:
+        `Track ${track} data (${contents}) is sensitive authentication data: ` +
+        'PCI DSS requirement 3.3.1 forbids keeping it after authorisation, even encrypted.',
+    },
+    help: { text: `Delete the data: sensitive authentication data may not be kept at all. ${MASKED_ONLY}` },
+    properties: { tags: TAGS, 'security-severity': '9.0' },
+  };
+}
 
 // Indexes in this table are the `ruleIndex` of results: keep the order.
 const RULES: { readonly [K in FindingKind]: Rule } = {
@@ -47,30 +61,8 @@ const RULES: { readonly [K in FindingKind]: Rule } = {
     help: { text: PAN_HELP },
     properties: { tags: TAGS, 'security-severity': '7.5' },
   },
-  track1: {
-    id: 'cardhound/track1',
-    name: 'MagneticStripeTrack1',
-    shortDescription: { text: 'Magnetic-stripe track 1 data' },
-    fullDescription: {
-      text:
-        'Track 1 data (card number, cardholder name, expiry, service code and discretionary data) is ' +
-        'sensitive authentication data: PCI DSS requirement 3.3.1 forbids keeping it after authorisation, even encrypted.',
-    },
-    help: { text: TRACK_HELP },
-    properties: { tags: TAGS, 'security-severity': '9.0' },
-  },
-  track2: {
-    id: 'cardhound/track2',
-    name: 'MagneticStripeTrack2',
-    shortDescription: { text: 'Magnetic-stripe track 2 data' },
-    fullDescription: {
-      text:
-        'Track 2 data (card number, expiry, service code and discretionary data) is sensitive ' +
-        'authentication data: PCI DSS requirement 3.3.1 forbids keeping it after authorisation, even encrypted.',
-    },
-    help: { text: TRACK_HELP },
-    properties: { tags: TAGS, 'security-severity': '9.0' },
-  },
+  track1: trackRule(1, 'card number, cardholder name, expiry, service code and discretionary data'),
+  track2: trackRule(2, 'card number, expiry, service code and discretionary data'),
 };
 const KINDS = Object.keys(RULES) as FindingKind[];
 
