@@ -7,7 +7,8 @@ import type { BinRange, Confidence, LimitOptions, ScanOptions } from './types.js
  * spreadsheets legitimately compress 100:1).
  */
 export const DEFAULT_LIMITS: Required<LimitOptions> = Object.freeze({
-  maxFileSize: 512 * 1024 * 1024,
+  maxFileSize: 64 * 1024 * 1024 * 1024,
+  maxBufferSize: 512 * 1024 * 1024,
   timeoutMs: 60_000,
   maxDepth: 8,
   maxEntries: 10_000,

@@ -267,8 +267,10 @@ export interface BinRange {
 
 /** Limits on untrusted input. Every one has a documented default (see `DEFAULT_LIMITS`). */
 export interface LimitOptions {
-  /** Largest file read, in bytes. Default 512 MiB; text files stream past it only if `streamText` (default) allows. */
+  /** Files larger than this are not read at all (`too_large`). Default 64 GiB: plain text streams in bounded memory whatever its size. */
   readonly maxFileSize?: number;
+  /** Largest input held in memory for parsing (documents, archives, members; also a stream that is not plain text). Default 512 MiB. */
+  readonly maxBufferSize?: number;
   /** Per-file time limit in milliseconds (worker timeouts). Default 60 000. */
   readonly timeoutMs?: number;
   /** Container nesting depth (zip in zip in mail …). Default 8. */

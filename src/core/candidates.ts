@@ -1,0 +1,189 @@
+/**
+ * The candidate finder: one hand-written pass over the text that yields every digit sequence
+ * that could be a PAN (12–19 digits, contiguous or in card groupings), with no regex and no
+ * backtracking.
+ *
+ * Speed trick: a candidate spans at least 12 characters and never has two non-digits in a
+ * row, so any 12 consecutive positions of a candidate contain a probe position `p ≡ 11 (mod 12)`.
+ * We test only those positions over text without digits, and expand around a hit.
+ */
+
+export const MIN_PAN_DIGITS = 12;
+export const MAX_PAN_DIGITS = 19;
+const STRIDE = MIN_PAN_DIGITS;
+
+// Character classes for code units below 256; higher ones are classified by `classify`.
+const DIGIT = 1;
+const SEP = 2;
+const GLUE = 4;
+const TABLE = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) TABLE[c] = DIGIT;
+for (let c = 65; c <= 90; c++) TABLE[c] = GLUE;
+for (let c = 97; c <= 122; c++) TABLE[c] = GLUE;
+TABLE[95] = GLUE; // _
+for (let c = 0xc0; c <= 0xff; c++) if (c !== 0xd7 && c !== 0xf7) TABLE[c] = GLUE;
+TABLE[32] = SEP; // space
+TABLE[45] = SEP; // -
+TABLE[46] = SEP; // .
+TABLE[0xa0] = SEP; // no-break space (Word, PDF text)
+
+function classify(code: number): number {
+  if (code < 256) return TABLE[code]!;
+  if (code >= 0xff10 && code <= 0xff19) return DIGIT; // full-width digits
+  if (code <= 0x24f) return GLUE; // Latin Extended letters
+  if (code === 0x2009 || code === 0x202f || code === 0x2007) return SEP; // thin / narrow no-break / figure space
+  if (code === 0x2010 || code === 0x2011 || code === 0xff0d) return SEP; // hyphen, non-breaking hyphen, full-width hyphen-minus
+  return 0;
+}
+
+function digitValue(code: number): number {
+  return code <= 57 ? code - 48 : code - 0xff10;
+}
+
+/** One reading of a run of digit groups as a possible PAN. */
+export interface Candidate {
+  /** Index of the first digit in the text. */
+  readonly start: number;
+  /** Index after the last digit. */
+  readonly end: number;
+  /** ASCII digits (full-width converted). */
+  readonly digits: string;
+  /** Group sizes joined with `-`, e.g. `4-4-4-4`; a single number for contiguous digits. */
+  readonly grouping: string;
+}
+
+/** Receives each run's possible readings; returns the index where scanning may resume (≥ run end). */
+export type RunHandler = (readings: Candidate[], runStart: number, runEnd: number) => number;
+
+// Group sizes that people print card numbers in. Anything else is some other number.
+function groupingAccepted(sizes: readonly number[], from: number, to: number): boolean {
+  const count = to - from + 1;
+  if (count === 1) return true;
+  const first = sizes[from]!;
+  if (first !== 4) return false;
+  if (count === 3 && sizes[from + 1] === 6 && (sizes[to] === 5 || sizes[to] === 4)) return true; // 4-6-5 amex, 4-6-4 diners
+  for (let g = from; g < to; g++) if (sizes[g] !== 4) return false;
+  return sizes[to]! >= 1 && sizes[to]! <= 4; // 4-4-4-4, 4-4-4-3, 4-4-4-4-3 …
+}
+
+/**
+ * Scans `text[from, to)` for runs of digits joined by single separators and calls `onRun`
+ * with the readings of each run that could be a PAN. Readings overlap; the caller picks.
+ */
+export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length): void {
+  const groupStart: number[] = [];
+  const groupEnd: number[] = [];
+  const groupSize: number[] = [];
+  let probe = from + STRIDE - 1;
+  while (probe < to) {
+    const cls = classify(text.charCodeAt(probe));
+    if (cls !== DIGIT) {
+      // A separator can sit inside a run; it needs digits on both sides.
+      if (cls !== SEP || probe + 1 >= to || probe === from || classify(text.charCodeAt(probe - 1)) !== DIGIT || classify(text.charCodeAt(probe + 1)) !== DIGIT) {
+        probe += STRIDE;
+        continue;
+      }
+    }
+    // Expand left to the start of the run.
+    let start = probe;
+    while (start > from) {
+      const prev = classify(text.charCodeAt(start - 1));
+      if (prev === DIGIT) start--;
+      else if (prev === SEP && start - 2 >= from && classify(text.charCodeAt(start - 2)) === DIGIT && classify(text.charCodeAt(start)) === DIGIT) start--;
+      else break;
+    }
+    if (classify(text.charCodeAt(start)) !== DIGIT) start++;
+    // Expand right, recording groups.
+    groupStart.length = 0;
+    groupEnd.length = 0;
+    groupSize.length = 0;
+    let i = start;
+    let digitsTotal = 0;
+    while (i < to) {
+      const gs = i;
+      while (i < to && classify(text.charCodeAt(i)) === DIGIT) i++;
+      groupStart.push(gs);
+      groupEnd.push(i);
+      groupSize.push(i - gs);
+      digitsTotal += i - gs;
+      if (i + 1 < to && classify(text.charCodeAt(i)) === SEP && classify(text.charCodeAt(i + 1)) === DIGIT) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const end = i;
+    let resume = end;
+    if (digitsTotal >= MIN_PAN_DIGITS) {
+      const readings = readingsOf(text, from, to, groupStart, groupEnd, groupSize);
+      if (readings.length > 0) resume = Math.max(end, onRun(readings, start, end));
+    }
+    // Next probe: the first probe position at or after `resume + 1` (the char at `resume` is
+    // not part of a run, so a new run starts after it).
+    const next = resume + 1;
+    probe = next + ((STRIDE - 1 - ((next - from) % STRIDE)) % STRIDE);
+  }
+}
+
+function isGlue(text: string, index: number, from: number, to: number): boolean {
+  if (index < from || index >= to) return false;
+  return (classify(text.charCodeAt(index)) & (GLUE | DIGIT)) !== 0;
+}
+
+function isTrack1Lead(text: string, start: number, from: number, to: number): boolean {
+  const b = text.charCodeAt(start - 1);
+  return (b === 66 || b === 98) && !isGlue(text, start - 2, from, to);
+}
+
+function isTrack2D(text: string, end: number, to: number): boolean {
+  if (text.charCodeAt(end) !== 68 || end + 8 > to) return false;
+  for (let k = end + 1; k < end + 8; k++) if (classify(text.charCodeAt(k)) !== DIGIT) return false;
+  return true;
+}
+
+function readingsOf(
+  text: string,
+  from: number,
+  to: number,
+  groupStart: readonly number[],
+  groupEnd: readonly number[],
+  groupSize: readonly number[],
+): Candidate[] {
+  const readings: Candidate[] = [];
+  const groups = groupSize.length;
+  for (let s = 0; s < groups; s++) {
+    if (s === 0) {
+      // Glued to a word on the left — except track 1's format code: `%B<pan>^`.
+      if (isGlue(text, groupStart[0]! - 1, from, to) && !isTrack1Lead(text, groupStart[0]!, from, to)) continue;
+    } else if (text.charCodeAt(groupStart[s]! - 1) === 46) {
+      continue; // after "12." — inside a decimal number
+    }
+    let total = 0;
+    for (let e = s; e < groups; e++) {
+      total += groupSize[e]!;
+      if (total > MAX_PAN_DIGITS) break;
+      if (total < MIN_PAN_DIGITS) continue;
+      if (e === groups - 1) {
+        // Glued on the right — except track 2 written with `D` as field separator: `<pan>D2708101…`.
+        if (isGlue(text, groupEnd[e]!, from, to) && !isTrack2D(text, groupEnd[e]!, to)) continue;
+      } else if (text.charCodeAt(groupEnd[e]!) === 46) {
+        continue; // followed by ".5" — a decimal
+      }
+      if (!groupingAccepted(groupSize, s, e)) continue;
+      let digits = '';
+      for (let k = groupStart[s]!; k < groupEnd[e]!; k++) {
+        const code = text.charCodeAt(k);
+        if (classify(code) === DIGIT) digits += code <= 57 ? text[k] : String(digitValue(code));
+      }
+      let grouping = String(groupSize[s]);
+      for (let g = s + 1; g <= e; g++) grouping += `-${groupSize[g]}`;
+      readings.push({ start: groupStart[s]!, end: groupEnd[e]!, digits, grouping });
+    }
+  }
+  return readings;
+}
+
+/** True when the code unit is an ASCII or full-width digit. */
+export function isDigitCode(code: number): boolean {
+  return classify(code) === DIGIT;
+}

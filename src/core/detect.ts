@@ -1,0 +1,374 @@
+import type { Settings } from '../options.js';
+import type { Brand, Confidence, FindingKind, SegmentField } from '../types.js';
+import { findCandidates, isDigitCode, type Candidate } from './candidates.js';
+import { classifyFieldName, findKeywords, type KeywordHit } from './context.js';
+import { findSecurityCodes, looksLikeSecurityCodeValue } from './cvv.js';
+import { findExpiryDates, looksLikeExpiryValue } from './expiry.js';
+import { brandOf, usualGrouping } from './iin.js';
+import { luhnValid } from './luhn.js';
+import { fingerprintPan, maskPan } from './mask.js';
+import { SCORE, confidenceOf, entropyFlags } from './score.js';
+import { isTestCard } from './test-cards.js';
+import { findTrack } from './track.js';
+
+/** A detection in one text: offsets instead of locations; the scanner turns them into a `Location`. */
+export interface Detection {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: FindingKind;
+  readonly brand: Brand;
+  readonly masked: string;
+  readonly bin: string;
+  readonly last4: string;
+  readonly length: number;
+  readonly score: number;
+  readonly confidence: Confidence;
+  readonly reasons: readonly string[];
+  readonly testCard: boolean;
+  readonly fingerprint: string;
+  /** Offset of the expiry date that belongs to this PAN, if any. */
+  readonly expiryAt?: number;
+  /** Offset of the security code that belongs to this PAN, if any (never its value). */
+  readonly cvvAt?: number;
+  /** Field the PAN sits in (CSV cell, sheet cell), if the segment has fields. */
+  readonly field?: SegmentField;
+  /** On an allow-list (fingerprint or BIN range): never reported. */
+  readonly allowListed: boolean;
+}
+
+/** Counters a caller can keep across calls (for the summary). */
+export interface DetectCounters {
+  /** Card-format candidates that failed the Luhn check. */
+  rejected: number;
+  /** Luhn-valid detections held back by the filter. */
+  suppressed: number;
+}
+
+/** Structure the extractor knows about the text: field names act as context. */
+export interface DetectInput {
+  readonly text: string;
+  /** Candidates are searched in `[from, to)`; context may look outside it. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly fieldName?: string;
+  readonly fields?: readonly SegmentField[];
+}
+
+interface Pick {
+  readonly candidate: Candidate;
+  readonly brand: Brand;
+  readonly brandOk: boolean;
+  readonly kind: FindingKind;
+  /** Extent of track data (whole stripe), else the PAN. */
+  readonly extentEnd: number;
+  readonly trackExpiryAt?: number;
+}
+
+const USUAL_LENGTHS: Partial<Record<Brand, readonly number[]>> = {
+  amex: [15],
+  diners: [14],
+  unionpay: [16, 19],
+  maestro: [16, 19],
+};
+
+function priority(c: Candidate, brandOk: boolean, brand: Brand, wholeRun: boolean): number {
+  const usual = USUAL_LENGTHS[brand] ?? [16];
+  return (brandOk ? 4 : 0) + (usual.includes(c.digits.length) ? 2 : 0) + (wholeRun ? 1 : 0);
+}
+
+/**
+ * Finds every Luhn-valid PAN and track in `input.text`, scores it from its context and masks it.
+ * Pure and synchronous. Returns everything Luhn-valid; `passesFilter` decides what is reported.
+ */
+export function detect(input: DetectInput, settings: Settings, counters?: DetectCounters): Detection[] {
+  const { text } = input;
+  const from = input.from ?? 0;
+  const to = input.to ?? text.length;
+  const picks: Pick[] = [];
+
+  findCandidates(
+    text,
+    (readings, runStart, runEnd) => {
+      const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
+      for (const c of readings) {
+        if (!luhnValid(c.digits)) continue;
+        const match = brandOf(c.digits);
+        scored.push({ c, brand: match.brand, brandOk: match.lengthOk, p: priority(c, match.lengthOk, match.brand, c.start === runStart && c.end === runEnd) });
+      }
+      if (scored.length === 0) {
+        if (counters) counters.rejected++;
+        return runEnd;
+      }
+      scored.sort((a, b) => b.p - a.p || b.c.digits.length - a.c.digits.length || a.c.start - b.c.start);
+      const taken: Candidate[] = [];
+      let resume = runEnd;
+      for (const s of scored) {
+        if (taken.some((t) => s.c.start < t.end && t.start < s.c.end)) continue;
+        const track = findTrack(text, s.c.start, s.c.end, to);
+        if (track === 'invalid') continue; // `B<digits>` without the track 1 layout: a glued word
+        taken.push(s.c);
+        picks.push({
+          candidate: s.c,
+          brand: s.brand,
+          brandOk: s.brandOk,
+          kind: track ? track.kind : 'pan',
+          extentEnd: track ? track.end : s.c.end,
+          ...(track ? { trackExpiryAt: track.expiryAt } : {}),
+        });
+        if (track) resume = Math.max(resume, track.end);
+      }
+      return resume;
+    },
+    from,
+    to,
+  );
+  if (picks.length === 0) return [];
+  picks.sort((a, b) => a.candidate.start - b.candidate.start);
+
+  const fieldHint = input.fieldName ? classifyFieldName(input.fieldName) : undefined;
+  const fields = input.fields ?? [];
+  const companionFields = collectCompanionFields(text, fields);
+  const detections: Detection[] = [];
+
+  for (let n = 0; n < picks.length; n++) {
+    const pick = picks[n]!;
+    const { candidate } = pick;
+    const pan = candidate.digits;
+    const reasons: string[] = ['luhn'];
+    let score: number = SCORE.luhn;
+
+    // The context window never reaches past a neighbouring PAN: its words and dates are its own.
+    const prevEnd = n > 0 ? picks[n - 1]!.extentEnd : 0;
+    const nextStart = n + 1 < picks.length ? picks[n + 1]!.candidate.start : text.length;
+    const lo = Math.max(prevEnd, candidate.start - settings.windowBefore, 0);
+    const hi = Math.min(nextStart, pick.extentEnd + settings.windowAfter, text.length);
+
+    if (pick.brandOk && pick.brand !== 'uatp') {
+      score += SCORE.brand;
+      reasons.push(`brand:${pick.brand}`);
+    } else if (pick.brandOk) {
+      // UATP's prefix "1" + 15 digits is shared by countless ids and timestamps.
+      score += SCORE.weakBrand;
+      reasons.push(`brand:${pick.brand}`);
+    } else {
+      reasons.push(pick.brand === 'unknown' ? 'brand:unknown' : `brand:${pick.brand}:bad_length`);
+    }
+
+    const grouped = candidate.grouping.includes('-');
+    reasons.push(`format:${candidate.grouping}`);
+    if (grouped) score += candidate.grouping === usualGrouping(pick.brand, pan.length) ? SCORE.usualFormat : SCORE.unusualFormat;
+
+    // Context words on both sides of the number.
+    const before = findKeywords(text, lo, candidate.start);
+    const after = findKeywords(text, pick.extentEnd, hi);
+    const field = fields.length > 0 ? fieldAt(fields, candidate.start) : undefined;
+    const hint = field?.name !== undefined ? classifyFieldName(field.name) : fieldHint;
+    const positives = (hits: readonly KeywordHit[]) => hits.filter((h) => h.category === 'card' || h.category === 'securityCode' || h.category === 'expiry');
+    const posBefore = positives(before);
+    const posAfter = positives(after);
+    const hintPositive = hint !== undefined && (hint.category === 'card' || hint.category === 'securityCode' || hint.category === 'expiry');
+    const anyPositive = posBefore.length > 0 || posAfter.length > 0 || hintPositive;
+
+    const nearestBefore = posBefore.reduce<KeywordHit | undefined>((best, h) => (!best || h.end > best.end ? h : best), undefined);
+    const nearestAfter = posAfter.reduce<KeywordHit | undefined>((best, h) => (!best || h.start < best.start ? h : best), undefined);
+    if (nearestBefore || nearestAfter) {
+      const useBefore = nearestBefore && (!nearestAfter || candidate.start - nearestBefore.end <= nearestAfter.start - pick.extentEnd);
+      const k = useBefore ? nearestBefore! : nearestAfter!;
+      const rel = useBefore ? `-${candidate.start - k.start}` : `+${k.start - pick.extentEnd}`;
+      score += SCORE.keyword;
+      reasons.push(`keyword:${k.keyword.replace(/\s+/g, '_')}@${rel}`);
+    }
+    if (hintPositive) {
+      score += SCORE.field;
+      reasons.push(`field:${hint!.keyword.replace(/\s+/g, '_')}`);
+    }
+
+    // Negative context: the nearest label wins — "phone … card: <pan>" is a card.
+    let negative: { hit: KeywordHit; hard: boolean; rel: string } | undefined;
+    for (const h of before) {
+      if (h.category !== 'negativeHard' && h.category !== 'negativeSoft') continue;
+      if (nearestBefore && nearestBefore.start >= h.end) continue; // a card word stands nearer
+      const hard = h.category === 'negativeHard';
+      if (!hard && anyPositive) continue;
+      if (!negative || (hard && !negative.hard) || h.end > negative.hit.end) negative = { hit: h, hard, rel: `-${candidate.start - h.start}` };
+    }
+    for (const h of after) {
+      if (h.category !== 'negativeHard' && h.category !== 'negativeSoft') continue;
+      if (nearestAfter && nearestAfter.end <= h.start) continue;
+      const hard = h.category === 'negativeHard';
+      if (!hard && anyPositive) continue;
+      if (!negative || (hard && !negative.hard)) negative = { hit: h, hard, rel: `+${h.start - pick.extentEnd}` };
+    }
+    if (negative) {
+      score += negative.hard ? SCORE.negativeHard : SCORE.negativeSoft;
+      reasons.push(`neg:${negative.hit.keyword.replace(/\s+/g, '_')}@${negative.rel}`);
+    }
+    if (hint && (hint.category === 'negativeHard' || (hint.category === 'negativeSoft' && posBefore.length === 0 && posAfter.length === 0))) {
+      score += hint.category === 'negativeHard' ? SCORE.negativeHard : SCORE.negativeSoft;
+      reasons.push(`neg_field:${hint.keyword.replace(/\s+/g, '_')}`);
+    }
+
+    // Companions: expiry date and security code that belong to this PAN.
+    const allKeywords = before.concat(after);
+    const amex = pick.brand === 'amex';
+    let expiryAt = pick.trackExpiryAt;
+    if (expiryAt === undefined) {
+      expiryAt = nearest(findExpiryDates(text, lo, hi, candidate.start, pick.extentEnd, allKeywords), candidate.start, pick.extentEnd);
+      expiryAt ??= nearest(companionFields.expiry.filter((at) => at >= lo && at < hi), candidate.start, pick.extentEnd);
+      if (expiryAt === undefined && fields.length > 0) expiryAt = nearestInRecord(companionFields.expiry, picks, n);
+    }
+    if (expiryAt !== undefined) {
+      score += SCORE.expiry;
+      reasons.push(`expiry@${relative(expiryAt, candidate.start, candidate.end)}`);
+    }
+    let cvvAt = nearest(findSecurityCodes(text, hi, allKeywords.filter((k) => k.start >= lo), amex), candidate.start, pick.extentEnd);
+    if (cvvAt === undefined && fields.length > 0) {
+      const codes = companionFields.code.filter((c) => looksLikeSecurityCodeValue(text.slice(c.start, c.end), amex)).map((c) => c.start);
+      cvvAt = nearestInRecord(codes, picks, n);
+    }
+    if (cvvAt !== undefined) {
+      score += SCORE.cvv;
+      reasons.push(`cvv@${relative(cvvAt, candidate.start, candidate.end)}`, 'sad:cvv');
+    }
+    if (pick.kind !== 'pan') {
+      score += SCORE.track;
+      reasons.push(pick.kind, 'sad:track_data');
+    }
+
+    const flags = entropyFlags(pan);
+    if (flags.lowEntropy) {
+      score += SCORE.lowEntropy;
+      reasons.push('low_entropy');
+    }
+    if (flags.sequential) {
+      score += SCORE.sequential;
+      reasons.push('sequential');
+    }
+    // Unknown or impossible IIN stays low whatever surrounds it (design §3).
+    if (!pick.brandOk) score = Math.min(score, SCORE.unknownBrandCap);
+    const testCard = isTestCard(pan);
+    if (testCard) {
+      score = Math.min(score, SCORE.testCardCap);
+      reasons.push('test_card');
+    }
+    score = Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
+
+    const masked = maskPan(pan, pick.brand, settings.mask, settings.binLength);
+    const fingerprint = fingerprintPan(pan, settings.fingerprintKey);
+    detections.push({
+      start: candidate.start,
+      end: pick.extentEnd,
+      kind: pick.kind,
+      brand: pick.brand,
+      masked: masked.masked,
+      bin: masked.bin,
+      last4: masked.last4,
+      length: pan.length,
+      score,
+      confidence: confidenceOf(score),
+      reasons,
+      testCard,
+      fingerprint,
+      allowListed: settings.allowFingerprints.has(fingerprint) || settings.allowBins.some((r) => inRange(pan, r.from, r.to ?? r.from)),
+      ...(expiryAt !== undefined ? { expiryAt } : {}),
+      ...(cvvAt !== undefined ? { cvvAt } : {}),
+      ...(field ? { field } : {}),
+    });
+  }
+  return detections;
+}
+
+const LEVEL: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+/** The filter stage: threshold, allow-lists, test cards. */
+export function passesFilter(d: Detection, settings: Settings): boolean {
+  if (LEVEL[d.confidence] < LEVEL[settings.minConfidence]) return false;
+  if (d.testCard && !settings.includeTestCards) return false;
+  return !d.allowListed;
+}
+
+function inRange(pan: string, from: string, to: string): boolean {
+  const lead = pan.slice(0, from.length);
+  return lead.length === from.length && lead >= from && lead <= to;
+}
+
+function fieldAt(fields: readonly SegmentField[], offset: number): SegmentField | undefined {
+  // Fields are in text order: binary search for the last field starting at or before offset.
+  let lo = 0;
+  let hi = fields.length - 1;
+  let found: SegmentField | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const f = fields[mid]!;
+    if (f.start <= offset) {
+      found = f;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found && offset < found.end ? found : undefined;
+}
+
+interface CompanionFields {
+  readonly expiry: number[];
+  readonly code: { start: number; end: number }[];
+}
+
+function collectCompanionFields(text: string, fields: readonly SegmentField[]): CompanionFields {
+  const expiry: number[] = [];
+  const code: { start: number; end: number }[] = [];
+  for (const f of fields) {
+    if (f.name === undefined) continue;
+    const hint = classifyFieldName(f.name);
+    if (!hint) continue;
+    const value = text.slice(f.start, f.end);
+    if (hint.category === 'expiry' && looksLikeExpiryValue(value)) expiry.push(f.start + leadingSpace(value));
+    else if (hint.category === 'securityCode') code.push({ start: f.start + leadingSpace(value), end: f.end });
+  }
+  return { expiry, code };
+}
+
+function leadingSpace(value: string): number {
+  let i = 0;
+  while (i < value.length && !isDigitCode(value.charCodeAt(i)) && value.charCodeAt(i) <= 32) i++;
+  return i;
+}
+
+function nearest(offsets: readonly number[], start: number, end: number): number | undefined {
+  let best: number | undefined;
+  let bestDistance = Infinity;
+  for (const at of offsets) {
+    const distance = at < start ? start - at : at - end;
+    if (distance < bestDistance) {
+      best = at;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** In a record with fields, a companion cell belongs to the PAN nearest to it. */
+function nearestInRecord(offsets: readonly number[], picks: readonly Pick[], self: number): number | undefined {
+  let best: number | undefined;
+  let bestDistance = Infinity;
+  for (const at of offsets) {
+    let owner = 0;
+    let ownerDistance = Infinity;
+    for (let p = 0; p < picks.length; p++) {
+      const c = picks[p]!.candidate;
+      const d = at < c.start ? c.start - at : at - c.end;
+      if (d < ownerDistance) {
+        owner = p;
+        ownerDistance = d;
+      }
+    }
+    if (owner === self && ownerDistance < bestDistance) {
+      best = at;
+      bestDistance = ownerDistance;
+    }
+  }
+  return best;
+}
+
+function relative(at: number, start: number, end: number): string {
+  return at < start ? `-${start - at}` : `+${at - end}`;
+}

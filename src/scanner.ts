@@ -1,0 +1,434 @@
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
+import { detect, passesFilter, type DetectCounters } from './core/detect.js';
+import { describeError, ExtractError } from './errors.js';
+import { createStreamDecoder } from './extract/decode.js';
+import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
+import { sniff } from './extract/sniff.js';
+import type { ExtractContext, FormatId } from './extract/types.js';
+import { resolveSettings, type Settings } from './options.js';
+import type {
+  ErrorCode,
+  FileReport,
+  FileStats,
+  Finding,
+  InputMeta,
+  Location,
+  ScanErrorRecord,
+  ScanOptions,
+  Segment,
+} from './types.js';
+
+/** Bytes looked at before choosing a format for a stream. */
+const SNIFF_BYTES = 64 * 1024;
+/** Plain text larger than this is scanned chunk by chunk instead of as one string. */
+const STREAM_TEXT_THRESHOLD = 16 * 1024 * 1024;
+/** Read size for streamed text: large enough for fast decoding, small enough to bound memory. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Joins container links in `location.entry`. */
+const ENTRY_SEPARATOR = '!/';
+
+/** Everything one top-level input accumulates while it is scanned. */
+class FileScan {
+  readonly findings: Finding[] = [];
+  readonly errors: ScanErrorRecord[] = [];
+  readonly counters: DetectCounters = { rejected: 0, suppressed: 0 };
+  segments = 0;
+  chars = 0;
+  nested = 0;
+  expanded = 0;
+  format: FormatId | 'unknown' = 'unknown';
+  readonly started = Date.now();
+
+  constructor(
+    readonly settings: Settings,
+    readonly path: string | undefined,
+    readonly signal: AbortSignal,
+    readonly userSignal: AbortSignal | undefined,
+  ) {}
+
+  error(code: ErrorCode, message: string, location?: Location): void {
+    this.errors.push({
+      type: 'error',
+      path: this.path ?? '<buffer>',
+      ...(location && Object.keys(location).length > 0 ? { location } : {}),
+      code,
+      message,
+    });
+  }
+
+  /** Records a thrown value as an error record; an abort becomes `aborted` or `timeout`. */
+  fail(error: unknown, entry: string | undefined): void {
+    let { code, message } = describeError(error);
+    if (this.signal.aborted && !(error instanceof ExtractError && error.code !== 'aborted')) {
+      const byUser = this.userSignal?.aborted === true;
+      code = byUser ? 'aborted' : 'timeout';
+      message = byUser ? 'scan aborted' : `file not finished within ${this.settings.limits.timeoutMs} ms`;
+    }
+    this.error(code, message, entry ? { entry } : undefined);
+  }
+
+  report(bytes: number): FileReport {
+    const stats: FileStats = {
+      bytes,
+      segments: this.segments,
+      chars: this.chars,
+      nested: this.nested,
+      suppressed: this.counters.suppressed,
+      rejected: this.counters.rejected,
+      durationMs: Date.now() - this.started,
+      format: this.format,
+    };
+    return { ...(this.path !== undefined ? { path: this.path } : {}), findings: this.findings, errors: this.errors, stats };
+  }
+
+  /** Detects in one segment and records the reported findings. */
+  scanSegment(segment: Segment, entry: string | undefined): void {
+    this.segments++;
+    this.chars += segment.text.length;
+    const detections = detect(
+      { text: segment.text, ...(segment.fieldName !== undefined ? { fieldName: segment.fieldName } : {}), ...(segment.fields ? { fields: segment.fields } : {}) },
+      this.settings,
+      this.counters,
+    );
+    if (detections.length === 0) return;
+    const lines = new LineIndex(segment.text, segment.at.line ?? 1, segment.at.column ?? 1);
+    for (const d of detections) {
+      if (!passesFilter(d, this.settings)) {
+        this.counters.suppressed++;
+        continue;
+      }
+      this.findings.push(toFinding(d, (offset) => withEntry(locateInSegment(segment, lines, offset), entry), this.path));
+    }
+  }
+}
+
+function joinEntry(parent: string | undefined, child: string | undefined): string | undefined {
+  if (!child) return parent;
+  return parent ? `${parent}${ENTRY_SEPARATOR}${child}` : child;
+}
+
+function withEntry(location: Location, entry: string | undefined): Location {
+  const joined = joinEntry(entry, location.entry);
+  if (joined === location.entry) return location;
+  return { ...location, entry: joined! };
+}
+
+function combinedSignal(settings: Settings): AbortSignal {
+  const timeout = AbortSignal.timeout(settings.limits.timeoutMs);
+  return settings.signal ? AbortSignal.any([settings.signal, timeout]) : timeout;
+}
+
+/**
+ * Extracts and scans bytes of one input or container member, recursing into members.
+ * Never throws: every failure is recorded on `scan`.
+ */
+async function scanBytes(scan: FileScan, bytes: Uint8Array, meta: InputMeta, entry: string | undefined, depth: number): Promise<void> {
+  const { settings } = scan;
+  let format: FormatId;
+  try {
+    format = sniff(bytes, meta);
+  } catch (error) {
+    scan.fail(error, entry);
+    return;
+  }
+  if (depth === 0) scan.format = format;
+  const ctx: ExtractContext = {
+    ...(meta.filename !== undefined ? { filename: meta.filename } : {}),
+    ...(meta.mediaType !== undefined ? { mediaType: meta.mediaType } : {}),
+    limits: settings.limits,
+    expandBudget: Math.max(0, settings.limits.maxExpandedBytes - scan.expanded),
+    archives: settings.archives,
+    binaryStrings: settings.binaryStrings,
+    signal: scan.signal,
+  };
+  try {
+    if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
+    const extractor = await getExtractor(format);
+    for await (const item of extractor.extract(bytes, ctx)) {
+      if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
+      if ('text' in item) {
+        scan.scanSegment(item, entry);
+      } else if (item.kind === 'nested') {
+        await scanNested(scan, item.name, item.bytes, item.mediaType, entry, depth);
+      } else {
+        scan.error(item.code, item.message, withEntry(item.at ?? {}, entry));
+      }
+    }
+  } catch (error) {
+    scan.fail(error, entry);
+  }
+}
+
+async function scanNested(
+  scan: FileScan,
+  name: string,
+  bytes: Uint8Array,
+  mediaType: string | undefined,
+  parent: string | undefined,
+  depth: number,
+): Promise<void> {
+  const { limits } = scan.settings;
+  const entry = joinEntry(parent, name)!;
+  if (depth + 1 > limits.maxDepth) {
+    scan.error('archive_depth', `nested deeper than ${limits.maxDepth} containers; not scanned`, { entry });
+    return;
+  }
+  if (scan.nested >= limits.maxEntries) {
+    if (scan.nested === limits.maxEntries) scan.error('archive_entries', `more than ${limits.maxEntries} nested members; the rest not scanned`, { entry });
+    scan.nested++;
+    return;
+  }
+  if (scan.expanded + bytes.length > limits.maxExpandedBytes) {
+    scan.error('archive_size', `expanded content over ${limits.maxExpandedBytes} bytes; member not scanned`, { entry });
+    return;
+  }
+  scan.nested++;
+  scan.expanded += bytes.length;
+  await scanBytes(scan, bytes, { filename: name, ...(mediaType !== undefined ? { mediaType } : {}) }, entry, depth + 1);
+}
+
+/**
+ * Scans plain text that arrives in chunks, in bounded memory: each chunk is cut after its last
+ * line break (so no number is split) and scanned with the tail of the previous chunk in front
+ * as context only. Line numbers and offsets continue across chunks.
+ */
+async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIterable<Uint8Array>): Promise<void> {
+  const decoder = createStreamDecoder(first);
+  const { windowBefore } = scan.settings;
+  const maxCarry = 1024 * 1024;
+  let prefix = ''; // context-only tail of what was already scanned
+  let carry = ''; // decoded text not yet scanned (after the last line break)
+  let line = 1;
+  let offset = 0; // characters scanned so far
+
+  const scanPart = (text: string, final: boolean) => {
+    const buffer = prefix + carry + text;
+    const from = prefix.length;
+    let cut = buffer.length;
+    if (!final) {
+      const nl = buffer.lastIndexOf('\n');
+      if (nl >= from) cut = nl + 1;
+      else if (buffer.length - from < maxCarry) {
+        carry = buffer.slice(from);
+        return;
+      }
+      // One line longer than maxCarry: cut at a character no card number can contain.
+      else cut = safeCut(buffer, from);
+    }
+    const segment: Segment = { text: buffer, at: {} };
+    scan.segments++;
+    scan.chars += cut - from;
+    const detections = detect({ text: buffer, from, to: cut }, scan.settings, scan.counters);
+    if (detections.length > 0) {
+      const lines = new LineIndex(buffer, line, 1, from);
+      for (const d of detections) {
+        if (!passesFilter(d, scan.settings)) {
+          scan.counters.suppressed++;
+          continue;
+        }
+        const base = offset - from;
+        scan.findings.push(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
+      }
+    }
+    void segment;
+    line += countNewlines(buffer, from, cut);
+    offset += cut - from;
+    carry = buffer.slice(cut);
+    prefix = buffer.slice(Math.max(from, cut - windowBefore), cut);
+  };
+
+  scanPart(decoder.decode(first.subarray(0), false), false);
+  for await (const chunk of rest) {
+    if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
+    scanPart(decoder.decode(chunk, false), false);
+  }
+  scanPart(decoder.decode(new Uint8Array(0), true), true);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let nl = text.indexOf('\n', from); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) count++;
+  return count;
+}
+
+/** Last position in `buffer` after `from` where a cut cannot split a card number. */
+function safeCut(buffer: string, from: number): number {
+  for (let i = buffer.length - 1; i > from; i--) {
+    const c = buffer.charCodeAt(i);
+    const digitOrSep = (c >= 48 && c <= 57) || c === 32 || c === 45 || c === 46 || (c >= 0xff10 && c <= 0xff19);
+    if (!digitOrSep) return i + 1;
+  }
+  return buffer.length;
+}
+
+/** Reads a whole async byte source into one array, refusing more than `limit` bytes. */
+async function collect(first: Uint8Array, rest: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [first];
+  let total = first.length;
+  for await (const chunk of rest) {
+    total += chunk.length;
+    if (total > limit) throw new ExtractError('too_large', `input larger than ${limit} bytes cannot be parsed in memory`);
+    parts.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** Gathers at least `size` bytes from an iterator (fewer at its end); returns them and the rest. */
+async function head(source: AsyncIterator<Uint8Array>, size: number): Promise<{ first: Uint8Array; done: boolean }> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  while (total < size) {
+    const next = await source.next();
+    if (next.done) return { first: concat(parts, total), done: true };
+    parts.push(next.value);
+    total += next.value.length;
+  }
+  return { first: concat(parts, total), done: false };
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function rest(source: AsyncIterator<Uint8Array>, done: boolean): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true as const, value: undefined }) } : source),
+  };
+}
+
+/**
+ * The shared path of files and streams: sniff the first bytes, stream plain text, buffer the rest
+ * under `maxBufferSize`.
+ */
+async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, meta: InputMeta, sizeHint?: number): Promise<number> {
+  const iterator = source[Symbol.asyncIterator]();
+  let bytes = 0;
+  const counted: AsyncIterator<Uint8Array> = {
+    next: async () => {
+      const next = await iterator.next();
+      if (!next.done) bytes += next.value.length;
+      return next;
+    },
+  };
+  try {
+    const { first, done } = await head(counted, SNIFF_BYTES);
+    const format = sniff(first, meta);
+    scan.format = format;
+    const big = sizeHint === undefined ? !done : sizeHint > STREAM_TEXT_THRESHOLD;
+    if (STREAMABLE_TEXT.has(format) && big) {
+      await scanTextChunks(scan, first, rest(counted, done));
+    } else {
+      const all = done ? first : await collect(first, rest(counted, done), scan.settings.limits.maxBufferSize);
+      await scanBytes(scan, all, meta, undefined, 0);
+    }
+  } catch (error) {
+    scan.fail(error, undefined);
+  } finally {
+    await iterator.return?.();
+  }
+  return bytes;
+}
+
+async function* readFileChunks(path: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      if (signal.aborted) return;
+      // A fresh buffer per read: chunks are handed on and may be kept (collect, decoders).
+      const buffer = new Uint8Array(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Scans bytes already in memory (an upload, a message body). Sniffs the format from the bytes
+ * (then `meta.filename` / `meta.mediaType`), recurses into containers under the limits.
+ * Never rejects for bad input: problems are in `report.errors`. Rejects only for bad options.
+ */
+export async function scanBuffer(bytes: Uint8Array, meta: InputMeta = {}, options: ScanOptions = {}): Promise<FileReport> {
+  const settings = resolveSettings(options);
+  const scan = new FileScan(settings, meta.filename, combinedSignal(settings), settings.signal);
+  await scanBytes(scan, bytes, meta, undefined, 0);
+  return scan.report(bytes.length);
+}
+
+/**
+ * Scans one file by path: large plain-text files are streamed in bounded memory; documents and
+ * archives are parsed in memory up to `limits.maxBufferSize`. Never rejects for per-file
+ * trouble (missing, unreadable, corrupt …): see `report.errors`.
+ */
+export async function scanFile(path: string, options: ScanOptions = {}): Promise<FileReport> {
+  const settings = resolveSettings(options);
+  const scan = new FileScan(settings, path, combinedSignal(settings), settings.signal);
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new ExtractError('unsupported', 'is a directory');
+    if (!info.isFile()) throw new ExtractError('unsupported', 'not a regular file');
+    if (info.size > settings.limits.maxFileSize) throw new ExtractError('too_large', `file larger than ${settings.limits.maxFileSize} bytes`);
+    size = info.size;
+  } catch (error) {
+    scan.fail(error, undefined);
+    return scan.report(0);
+  }
+  const bytes = await scanSource(scan, readFileChunks(path, scan.signal), { filename: path }, size);
+  return scan.report(bytes);
+}
+
+function isWebStream(stream: unknown): stream is ReadableStream<Uint8Array> {
+  return typeof (stream as ReadableStream).getReader === 'function';
+}
+
+async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function* nodeChunks(stream: Readable): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    yield typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array);
+  }
+}
+
+/**
+ * Scans a stream (a Node `Readable` or a web `ReadableStream`, e.g. an HTTP upload). Plain
+ * text is scanned as the bytes arrive; other formats are buffered up to `limits.maxBufferSize`.
+ */
+export async function scanStream(
+  stream: Readable | ReadableStream<Uint8Array>,
+  meta: InputMeta = {},
+  options: ScanOptions = {},
+): Promise<FileReport> {
+  const settings = resolveSettings(options);
+  const scan = new FileScan(settings, meta.filename, combinedSignal(settings), settings.signal);
+  const bytes = await scanSource(scan, isWebStream(stream) ? webChunks(stream) : nodeChunks(stream), meta);
+  return scan.report(bytes);
+}
