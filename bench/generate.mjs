@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Bumped whenever output changes, so cached data from an older generator is rebuilt. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers (copied from test/support/cards.ts: bench is plain JS with no build step)
@@ -626,9 +626,10 @@ async function makePdf(lines, linesPerPage) {
   doc.on('data', (b) => parts.push(b));
   const done = new Promise((resolve) => doc.on('end', resolve));
   doc.font('Helvetica').fontSize(10);
+  // Explicit positions: with `lineBreak: false` pdfkit would otherwise write every line on one.
   lines.forEach((line, i) => {
     if (i > 0 && i % linesPerPage === 0) doc.addPage();
-    doc.text(line, { lineBreak: false });
+    doc.text(line, 50, 50 + (i % linesPerPage) * 14, { lineBreak: false });
   });
   doc.end();
   await done;
