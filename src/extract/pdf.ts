@@ -1,0 +1,79 @@
+/**
+ * PDF → one text segment per page (`at: { page }`), through pdf-parse 2.4.5 (pdfjs 5.4).
+ *
+ * Pages are pulled one at a time, so a limit or an abort stops the work and every page read
+ * before it has already been yielded. pdfjs needs `@napi-rs/canvas` (its DOMMatrix) even for
+ * text; pdf-parse depends on it and it loads on this platform.
+ */
+import { PDFParse } from 'pdf-parse';
+import { ExtractError } from '../errors.js';
+import type { ExtractItem } from '../types.js';
+import { TextBudget, throwIfAborted } from './ooxml.js';
+import type { ExtractContext, Extractor } from './types.js';
+
+/** pdfjs `VerbosityLevel.ERRORS`: pdfjs logs warnings and infos, which can quote content, only above it. */
+const VERBOSITY_ERRORS = 0;
+
+/**
+ * How page text is assembled. Items on one line are joined with nothing, so a number drawn as
+ * several items with no gap comes out contiguous; pdfjs itself puts one space where it sees a
+ * gap between items, and the cell separator is a space instead of pdf-parse's tab so a wide gap
+ * inside a number still reads as a single separator.
+ */
+const TEXT_PARAMS = { cellSeparator: ' ', pageJoiner: '', lineEnforce: true } as const;
+
+/** Maps pdf-parse / pdfjs failures to codes; their messages can quote the document and are dropped. */
+function pdfError(error: unknown): ExtractError {
+  if (error instanceof ExtractError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'PasswordException') return new ExtractError('encrypted', 'PDF is password-protected');
+  if (error instanceof RangeError) return new ExtractError('limit', 'PDF is too large to parse');
+  return new ExtractError('corrupt', 'PDF could not be parsed');
+}
+
+/**
+ * PDF documents. Yields pages in order; past `maxPages` or `maxTextChars` it yields what was
+ * read and then throws a `limit` error.
+ */
+export const pdfExtractor: Extractor = {
+  id: 'pdf',
+  async *extract(bytes: Uint8Array, ctx: ExtractContext): AsyncIterable<ExtractItem> {
+    throwIfAborted(ctx.signal);
+    // pdfjs takes ownership of the array it is given and detaches its buffer; the caller's bytes
+    // must stay intact, so it gets a copy.
+    const parser = new PDFParse({
+      data: bytes.slice(),
+      verbosity: VERBOSITY_ERRORS,
+      // Fonts are only needed for text positions here: never compile font programs to
+      // JavaScript, never touch system fonts or the network.
+      isEvalSupported: false,
+      useSystemFonts: false,
+      disableFontFace: true,
+      useWorkerFetch: false,
+      enableXfa: false,
+    });
+    const budget = new TextBudget(ctx.limits.maxTextChars);
+    try {
+      let total = 1;
+      for (let page = 1; page <= total; page++) {
+        throwIfAborted(ctx.signal);
+        if (page > ctx.limits.maxPages) {
+          throw new ExtractError('limit', `PDF has more than ${ctx.limits.maxPages} pages; the rest were not scanned`);
+        }
+        let text: string;
+        try {
+          const result = await parser.getText({ ...TEXT_PARAMS, partial: [page] });
+          total = result.total;
+          text = result.pages[0]?.text ?? '';
+        } catch (error) {
+          throw pdfError(error);
+        }
+        const kept = budget.take(text);
+        if (kept.trim() !== '') yield { text: kept, at: { page } };
+        if (budget.exhausted) throw budget.error();
+      }
+    } finally {
+      await parser.destroy().catch(() => undefined);
+    }
+  },
+};
