@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
-import { detect, passesFilter, type DetectCounters } from './core/detect.js';
+import { detect, type DetectCounters } from './core/detect.js';
 import { describeError, ExtractError } from './errors.js';
 import { createStreamDecoder } from './extract/decode.js';
 import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
@@ -95,10 +95,6 @@ class FileScan {
     if (detections.length === 0) return;
     const lines = new LineIndex(segment.text, segment.at.line ?? 1, segment.at.column ?? 1);
     for (const d of detections) {
-      if (!passesFilter(d, this.settings)) {
-        this.counters.suppressed++;
-        continue;
-      }
       this.findings.push(toFinding(d, (offset) => withEntry(locateInSegment(segment, lines, offset), entry), this.path));
     }
   }
@@ -224,10 +220,6 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     if (detections.length > 0) {
       const lines = new LineIndex(buffer, line, 1, from);
       for (const d of detections) {
-        if (!passesFilter(d, scan.settings)) {
-          scan.counters.suppressed++;
-          continue;
-        }
         const base = offset - from;
         scan.findings.push(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
       }

@@ -56,7 +56,7 @@ export interface Candidate {
 export type RunHandler = (readings: Candidate[], runStart: number, runEnd: number) => number;
 
 // Group sizes that people print card numbers in. Anything else is some other number.
-function groupingAccepted(sizes: readonly number[], from: number, to: number): boolean {
+function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean {
   const count = to - from + 1;
   if (count === 1) return true;
   const first = sizes[from]!;
@@ -71,63 +71,111 @@ function groupingAccepted(sizes: readonly number[], from: number, to: number): b
  * with the readings of each run that could be a PAN. Readings overlap; the caller picks.
  */
 export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length): void {
-  const groupStart: number[] = [];
-  const groupEnd: number[] = [];
-  const groupSize: number[] = [];
   let probe = from + STRIDE - 1;
   while (probe < to) {
-    const cls = classify(text.charCodeAt(probe));
+    let code = text.charCodeAt(probe);
+    let cls = code < 256 ? TABLE[code]! : classify(code);
     if (cls !== DIGIT) {
       // A separator can sit inside a run; it needs digits on both sides.
-      if (cls !== SEP || probe + 1 >= to || probe === from || classify(text.charCodeAt(probe - 1)) !== DIGIT || classify(text.charCodeAt(probe + 1)) !== DIGIT) {
+      if (cls !== SEP || probe + 1 >= to || probe === from || !isDigitAt(text, probe - 1) || !isDigitAt(text, probe + 1)) {
         probe += STRIDE;
         continue;
       }
     }
+    // A run of 12+ characters that contains the probe starts after the previous probe, so it
+    // covers either the 6 characters ending at the probe or the 7 starting at it: a cheap
+    // necessary test that rejects most short numbers (times, IPs, amounts) without expanding.
+    if (!allRunChars(text, probe - 5, probe, from, to) && !allRunChars(text, probe, probe + 6, from, to)) {
+      probe += STRIDE;
+      continue;
+    }
     // Expand left to the start of the run.
     let start = probe;
     while (start > from) {
-      const prev = classify(text.charCodeAt(start - 1));
-      if (prev === DIGIT) start--;
-      else if (prev === SEP && start - 2 >= from && classify(text.charCodeAt(start - 2)) === DIGIT && classify(text.charCodeAt(start)) === DIGIT) start--;
+      code = text.charCodeAt(start - 1);
+      cls = code < 256 ? TABLE[code]! : classify(code);
+      if (cls === DIGIT) start--;
+      else if (cls === SEP && start - 2 >= from && isDigitAt(text, start - 2) && isDigitAt(text, start)) start--;
       else break;
     }
-    if (classify(text.charCodeAt(start)) !== DIGIT) start++;
+    if (!isDigitAt(text, start)) start++;
     // Expand right, recording groups.
-    groupStart.length = 0;
-    groupEnd.length = 0;
-    groupSize.length = 0;
+    let groups = 0;
     let i = start;
     let digitsTotal = 0;
     while (i < to) {
       const gs = i;
-      while (i < to && classify(text.charCodeAt(i)) === DIGIT) i++;
-      groupStart.push(gs);
-      groupEnd.push(i);
-      groupSize.push(i - gs);
+      while (i < to && isDigitAt(text, i)) i++;
+      if (groups === groupStart.length) growGroups();
+      groupStart[groups] = gs;
+      groupEnd[groups] = i;
+      groupSize[groups] = i - gs;
+      groups++;
       digitsTotal += i - gs;
-      if (i + 1 < to && classify(text.charCodeAt(i)) === SEP && classify(text.charCodeAt(i + 1)) === DIGIT) {
-        i++;
-        continue;
+      if (i + 1 < to) {
+        code = text.charCodeAt(i);
+        if ((code < 256 ? TABLE[code]! : classify(code)) === SEP && isDigitAt(text, i + 1)) {
+          i++;
+          continue;
+        }
       }
       break;
     }
     const end = i;
     let resume = end;
     if (digitsTotal >= MIN_PAN_DIGITS) {
-      const readings = readingsOf(text, from, to, groupStart, groupEnd, groupSize);
+      const readings = readingsOf(text, from, to, groups);
       if (readings.length > 0) resume = Math.max(end, onRun(readings, start, end));
     }
-    // Next probe: the first probe position at or after `resume + 1` (the char at `resume` is
-    // not part of a run, so a new run starts after it).
+    // Next probe: the first probe position after `resume` (the character at `resume` is not
+    // part of a run, so a new run starts after it).
     const next = resume + 1;
     probe = next + ((STRIDE - 1 - ((next - from) % STRIDE)) % STRIDE);
   }
 }
 
+// Group bounds of the current run, reused across runs (the detector is synchronous).
+let groupStart = new Int32Array(64);
+let groupEnd = new Int32Array(64);
+let groupSize = new Int32Array(64);
+
+function growGroups(): void {
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  groupStart = grow(groupStart);
+  groupEnd = grow(groupEnd);
+  groupSize = grow(groupSize);
+}
+
+function allRunChars(text: string, first: number, last: number, from: number, to: number): boolean {
+  if (first < from || last >= to) return false;
+  for (let i = first; i <= last; i++) {
+    const code = text.charCodeAt(i);
+    if (((code < 256 ? TABLE[code]! : classify(code)) & (DIGIT | SEP)) === 0) return false;
+  }
+  return true;
+}
+
+function isDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code < 256 ? TABLE[code] === DIGIT : code >= 0xff10 && code <= 0xff19;
+}
+
 function isGlue(text: string, index: number, from: number, to: number): boolean {
   if (index < from || index >= to) return false;
   return (classify(text.charCodeAt(index)) & (GLUE | DIGIT)) !== 0;
+}
+
+function asciiDigits(text: string, start: number, end: number): string {
+  let digits = '';
+  for (let k = start; k < end; k++) {
+    const code = text.charCodeAt(k);
+    if (classify(code) === DIGIT) digits += code <= 57 ? text[k] : String(digitValue(code));
+  }
+  return digits;
 }
 
 function isTrack1Lead(text: string, start: number, from: number, to: number): boolean {
@@ -141,16 +189,8 @@ function isTrack2D(text: string, end: number, to: number): boolean {
   return true;
 }
 
-function readingsOf(
-  text: string,
-  from: number,
-  to: number,
-  groupStart: readonly number[],
-  groupEnd: readonly number[],
-  groupSize: readonly number[],
-): Candidate[] {
+function readingsOf(text: string, from: number, to: number, groups: number): Candidate[] {
   const readings: Candidate[] = [];
-  const groups = groupSize.length;
   for (let s = 0; s < groups; s++) {
     if (s === 0) {
       // Glued to a word on the left — except track 1's format code: `%B<pan>^`.
@@ -170,11 +210,11 @@ function readingsOf(
         continue; // followed by ".5" — a decimal
       }
       if (!groupingAccepted(groupSize, s, e)) continue;
-      let digits = '';
-      for (let k = groupStart[s]!; k < groupEnd[e]!; k++) {
-        const code = text.charCodeAt(k);
-        if (classify(code) === DIGIT) digits += code <= 57 ? text[k] : String(digitValue(code));
-      }
+      let digits: string;
+      if (s === e && text.charCodeAt(groupStart[s]!) <= 57) {
+        digits = text.slice(groupStart[s]!, groupEnd[e]!);
+        if (digits.length > 0 && !/^\d+$/.test(digits)) digits = asciiDigits(text, groupStart[s]!, groupEnd[e]!);
+      } else digits = asciiDigits(text, groupStart[s]!, groupEnd[e]!);
       let grouping = String(groupSize[s]);
       for (let g = s + 1; g <= e; g++) grouping += `-${groupSize[g]}`;
       readings.push({ start: groupStart[s]!, end: groupEnd[e]!, digits, grouping });

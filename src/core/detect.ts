@@ -32,8 +32,6 @@ export interface Detection {
   readonly cvvAt?: number;
   /** Field the PAN sits in (CSV cell, sheet cell), if the segment has fields. */
   readonly field?: SegmentField;
-  /** On an allow-list (fingerprint or BIN range): never reported. */
-  readonly allowListed: boolean;
 }
 
 /** Counters a caller can keep across calls (for the summary). */
@@ -77,8 +75,9 @@ function priority(c: Candidate, brandOk: boolean, brand: Brand, wholeRun: boolea
 }
 
 /**
- * Finds every Luhn-valid PAN and track in `input.text`, scores it from its context and masks it.
- * Pure and synchronous. Returns everything Luhn-valid; `passesFilter` decides what is reported.
+ * Finds every Luhn-valid PAN and track in `input.text`, scores it from its context, applies the
+ * filter stage (threshold, test numbers, allow-lists — held-back ones are counted in
+ * `counters.suppressed`) and masks what is reported. Pure and synchronous.
  */
 export function detect(input: DetectInput, settings: Settings, counters?: DetectCounters): Detection[] {
   const { text } = input;
@@ -134,6 +133,13 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     const pick = picks[n]!;
     const { candidate } = pick;
     const pan = candidate.digits;
+    const testCard = isTestCard(pan);
+    // Cheap verdicts first: an unknown IIN is capped low and a test number is held back unless
+    // asked for, so their context is not worth computing (digit-dense files have thousands).
+    if ((!pick.brandOk && settings.minConfidence !== 'low') || (testCard && !settings.includeTestCards)) {
+      if (counters) counters.suppressed++;
+      continue;
+    }
     const reasons: string[] = ['luhn'];
     let score: number = SCORE.luhn;
 
@@ -246,15 +252,22 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     }
     // Unknown or impossible IIN stays low whatever surrounds it (design §3).
     if (!pick.brandOk) score = Math.min(score, SCORE.unknownBrandCap);
-    const testCard = isTestCard(pan);
     if (testCard) {
       score = Math.min(score, SCORE.testCardCap);
       reasons.push('test_card');
     }
     score = Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
-
-    const masked = maskPan(pan, pick.brand, settings.mask, settings.binLength);
+    const confidence = confidenceOf(score);
+    if (LEVEL[confidence] < LEVEL[settings.minConfidence] || settings.allowBins.some((r) => inRange(pan, r.from, r.to ?? r.from))) {
+      if (counters) counters.suppressed++;
+      continue;
+    }
     const fingerprint = fingerprintPan(pan, settings.fingerprintKey);
+    if (settings.allowFingerprints.has(fingerprint)) {
+      if (counters) counters.suppressed++;
+      continue;
+    }
+    const masked = maskPan(pan, pick.brand, settings.mask, settings.binLength);
     detections.push({
       start: candidate.start,
       end: pick.extentEnd,
@@ -265,11 +278,10 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       last4: masked.last4,
       length: pan.length,
       score,
-      confidence: confidenceOf(score),
+      confidence,
       reasons,
       testCard,
       fingerprint,
-      allowListed: settings.allowFingerprints.has(fingerprint) || settings.allowBins.some((r) => inRange(pan, r.from, r.to ?? r.from)),
       ...(expiryAt !== undefined ? { expiryAt } : {}),
       ...(cvvAt !== undefined ? { cvvAt } : {}),
       ...(field ? { field } : {}),
@@ -279,13 +291,6 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
 }
 
 const LEVEL: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
-
-/** The filter stage: threshold, allow-lists, test cards. */
-export function passesFilter(d: Detection, settings: Settings): boolean {
-  if (LEVEL[d.confidence] < LEVEL[settings.minConfidence]) return false;
-  if (d.testCard && !settings.includeTestCards) return false;
-  return !d.allowListed;
-}
 
 function inRange(pan: string, from: string, to: string): boolean {
   const lead = pan.slice(0, from.length);

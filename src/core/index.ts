@@ -6,14 +6,14 @@
  */
 import { resolveSettings } from '../options.js';
 import type { Finding, ScanOptions } from '../types.js';
-import { detect, passesFilter, type DetectCounters } from './detect.js';
+import { detect, type DetectCounters } from './detect.js';
 import { LineIndex, toFinding } from './finding.js';
 
 export { luhnValid } from './luhn.js';
 export { brandOf, IIN_RANGES } from './iin.js';
 export { isTestCard, TEST_CARD_NUMBERS } from './test-cards.js';
 export { KEYWORD_LISTS } from './context.js';
-export { detect, passesFilter, type Detection, type DetectCounters, type DetectInput } from './detect.js';
+export { detect, type Detection, type DetectCounters, type DetectInput } from './detect.js';
 export { SCORE, HIGH, MEDIUM, confidenceOf } from './score.js';
 export { LineIndex, locateInSegment, toFinding } from './finding.js';
 export { resolveSettings, OptionsError, DEFAULT_LIMITS, DEFAULT_WINDOW_AFTER, DEFAULT_WINDOW_BEFORE } from '../options.js';
@@ -35,10 +35,6 @@ export function scanText(text: string, options?: ScanOptions, counters?: DetectC
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   for (const d of detect({ text }, settings, counters)) {
-    if (!passesFilter(d, settings)) {
-      if (counters) counters.suppressed++;
-      continue;
-    }
     findings.push(toFinding(d, (offset) => ({ ...lines.at(offset), offset })));
   }
   return findings;
