@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Bumped whenever output changes, so cached data from an older generator is rebuilt. */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers (copied from test/support/cards.ts: bench is plain JS with no build step)
@@ -238,8 +238,8 @@ class Fields {
 }
 
 /**
- * Planted PANs of the four brands, cycling through the samples, each with a masked form
- * unique in its file (so recall can be counted by masked value alone).
+ * Planted PANs of the four brands, cycling through the samples, each with a BIN + last-4 form
+ * unique in its file, so a masked report points at one planted PAN.
  */
 class PanSource {
   constructor(seed) {
@@ -341,7 +341,7 @@ class LogGenerator {
     this.rates = rates;
     this.planted = [];
     this.decoys = { luhnInvalid: 0, imei: 0, longReference: 0, testCard: 0 };
-    this.decoyMasked = {};
+    this.decoyNumbers = {};
     this.rejectedFiller = 0;
   }
 
@@ -370,7 +370,7 @@ class LogGenerator {
       const line = PLANT_FORMS[form](f, p, f.expiry());
       if (!holdsExactly(line, [p.pan])) continue;
       assertWindows(line, p.pan);
-      this.planted.push({ pan: p.pan, masked: maskPan(p.pan), brand: p.brand, line: lineNo, form });
+      this.planted.push({ pan: p.pan, brand: p.brand, line: lineNo, form });
       return line;
     }
   }
@@ -381,7 +381,7 @@ class LogGenerator {
       if (!holdsExactly(d.line, d.expect)) continue;
       if (kind !== 'testCard' && !this.pans.claim(d.digits)) continue;
       this.decoys[kind]++;
-      this.decoyMasked[maskPan(d.digits)] = kind;
+      this.decoyNumbers[d.digits] = kind;
       return d.line;
     }
   }
@@ -390,7 +390,7 @@ class LogGenerator {
     return {
       planted: this.planted,
       decoys: this.decoys,
-      decoyMasked: this.decoyMasked,
+      decoyNumbers: this.decoyNumbers,
       rejectedFiller: this.rejectedFiller,
     };
   }
@@ -422,7 +422,7 @@ class RecordGenerator {
     this.id = 0;
     this.planted = [];
     this.decoys = { luhnInvalid: 0 };
-    this.decoyMasked = {};
+    this.decoyNumbers = {};
     this.masked = 0;
     this.rejectedFiller = 0;
   }
@@ -475,10 +475,10 @@ class RecordGenerator {
   /** Records what `next()` returned once the caller knows where it landed (line, file …). */
   account(item, where) {
     if (item.kind === 'plant') {
-      this.planted.push({ pan: item.digits, masked: maskPan(item.digits), brand: item.rec.brand, ...where });
+      this.planted.push({ pan: item.digits, brand: item.rec.brand, ...where });
     } else if (item.kind === 'luhnInvalid') {
       this.decoys.luhnInvalid++;
-      this.decoyMasked[maskPan(item.digits)] = 'luhnInvalid';
+      this.decoyNumbers[item.digits] = 'luhnInvalid';
     } else if (item.kind === 'masked') {
       this.masked++;
     }
@@ -570,7 +570,7 @@ export function ensureCsv(file, targetBytes, seed = 2) {
     lines,
     planted: gen.planted,
     decoys: gen.decoys,
-    decoyMasked: gen.decoyMasked,
+    decoyNumbers: gen.decoyNumbers,
     maskedRows: gen.masked,
     rejectedFiller: gen.rejectedFiller,
   });
@@ -690,7 +690,7 @@ async function makeDocument(kind, seed, size, every) {
   for (let i = 0; i < size; i++) {
     if (every > 0 && i % every === every - 1) {
       const p = gen.plant();
-      planted.push({ pan: p.pan, masked: maskPan(p.pan), brand: p.brand, unit: i + 1 });
+      planted.push({ pan: p.pan, brand: p.brand, unit: i + 1 });
       lines.push(p.text);
     } else {
       lines.push(gen.filler());
@@ -705,7 +705,7 @@ async function makeDocument(kind, seed, size, every) {
     const p = gen.plant();
     const e = gen.f.expiry();
     tableRows.push([gen.f.pick(NAMES), printed(p.pan, ' '), `${e.mm}/${e.yy}`]);
-    planted.push({ pan: p.pan, masked: maskPan(p.pan), brand: p.brand, unit: 'table' });
+    planted.push({ pan: p.pan, brand: p.brand, unit: 'table' });
   }
   return { bytes: await makeDocx(lines, tableRows), planted, paragraphs: size };
 }
@@ -801,7 +801,7 @@ export async function ensureShare(dir, count, seed = 11) {
       const lines = [];
       for (let l = 1; l <= n; l++) lines.push(logs.next(l));
       data = lines.join('\n') + '\n';
-      for (const p of logs.planted.slice(before)) planted.push({ pan: p.pan, masked: p.masked, brand: p.brand, file: rel, line: p.line });
+      for (const p of logs.planted.slice(before)) planted.push({ pan: p.pan, brand: p.brand, file: rel, line: p.line });
     } else if (ext === 'csv' || ext === 'json') {
       const before = records.planted.length;
       const n = 5 + f.int(120);
@@ -818,12 +818,12 @@ export async function ensureShare(dir, count, seed = 11) {
     } else {
       const doc = pool[ext][f.int(POOL_SIZE)];
       data = doc.bytes;
-      for (const p of doc.planted) planted.push({ pan: p.pan, masked: p.masked, brand: p.brand, file: rel });
+      for (const p of doc.planted) planted.push({ pan: p.pan, brand: p.brand, file: rel });
     }
     fs.writeFileSync(file, data);
     bytes += Buffer.byteLength(data);
     byExt[ext] = (byExt[ext] ?? 0) + 1;
   }
-  const decoyMasked = { ...logs.decoyMasked, ...records.decoyMasked };
-  return { dir, ...writeSidecar(marker, { params, files: count, totalBytes: bytes, byExt, planted, decoyMasked }) };
+  const decoyNumbers = { ...logs.decoyNumbers, ...records.decoyNumbers };
+  return { dir, ...writeSidecar(marker, { params, files: count, totalBytes: bytes, byExt, planted, decoyNumbers }) };
 }

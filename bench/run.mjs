@@ -111,23 +111,43 @@ function warmCache(target) {
   }
 }
 
+/** Whether a masked value (`*` hides a digit) could have been made from `digits`. */
+function fits(masked, digits) {
+  if (masked.length !== digits.length) return false;
+  for (let i = 0; i < masked.length; i++) if (masked[i] !== '*' && masked[i] !== digits[i]) return false;
+  return true;
+}
+
+/** Numbers indexed by length and last four, the part of a masked value every mask keeps. */
+function indexByTail(entries) {
+  const index = new Map();
+  for (const entry of entries) {
+    const key = `${entry.digits.length}:${entry.digits.slice(-4)}`;
+    if (!index.has(key)) index.set(key, []);
+    index.get(key).push(entry);
+  }
+  return (masked) => index.get(`${masked.length}:${masked.slice(-4)}`) ?? [];
+}
+
 /**
- * Matches reported masked numbers against the planted ones (as multisets: copies of a
- * document plant the same PAN several times). Unmatched reports are "extra"; those that
- * are a known decoy are named by kind.
+ * Matches reported masked values against the planted PANs. Matching goes by compatibility,
+ * not equality, so it does not depend on how many BIN digits the scanner chooses to show.
+ * Planted PANs are a multiset (copies of a document plant the same PAN again). Unmatched
+ * reports are "extra"; those that are a known decoy are named by its kind.
  */
 function score(maskedReported, truth) {
-  const want = new Map();
-  for (const p of truth.planted) want.set(p.masked, (want.get(p.masked) ?? 0) + 1);
+  const open = indexByTail(truth.planted.map((p) => ({ digits: p.pan })));
+  const decoys = indexByTail(Object.entries(truth.decoyNumbers ?? {}).map(([digits, kind]) => ({ digits, kind })));
   let found = 0;
   const extras = {};
   for (const m of maskedReported) {
-    const left = want.get(m) ?? 0;
-    if (left > 0) {
-      want.set(m, left - 1);
+    const candidates = open(m);
+    const i = candidates.findIndex((c) => fits(m, c.digits));
+    if (i >= 0) {
+      candidates.splice(i, 1);
       found++;
     } else {
-      const kind = truth.decoyMasked?.[m] ?? 'unplanted';
+      const kind = decoys(m).find((c) => fits(m, c.digits))?.kind ?? 'unplanted';
       extras[kind] = (extras[kind] ?? 0) + 1;
     }
   }
