@@ -1,0 +1,223 @@
+/**
+ * Workbooks (xlsx, xlsb, xls, ods) → one text segment per row, every sheet including hidden
+ * ones, with each cell located as a field (`sheet`, `cell`, `row`, column header as its name),
+ * and cell comments as segments of their own.
+ *
+ * SheetJS (xlsx 0.18.5) parses; it has unpatched prototype-pollution and ReDoS advisories, so
+ * it only ever sees bytes whose container signature matches (zip or OLE/BIFF, never text: its
+ * text and CSV paths are where the ReDoS lives), zip packages pass the ratio and budget checks
+ * of {@link ZipPackage} first, and the scanner runs it in a worker.
+ */
+import * as XLSX from 'xlsx';
+import { ExtractError } from '../errors.js';
+import type { ExtractItem, Segment, SegmentField } from '../types.js';
+import { isEncryptedOoxml, isOle, isZip, TextBudget, throwIfAborted, ZipPackage } from './ooxml.js';
+import type { ExtractContext, Extractor, FormatId } from './types.js';
+
+/** The workbook formats this file reads. */
+type WorkbookFormat = Extract<FormatId, 'xlsx' | 'xlsb' | 'xls' | 'ods'>;
+
+/** A sheet read with `dense: true`: rows by absolute index, cells by absolute column. */
+type DenseSheet = (XLSX.CellObject | undefined)[][] & { '!ref'?: string; '!fullref'?: string };
+
+/**
+ * A numeric cell as digits a reader of the sheet would recognise, without inventing digits.
+ *
+ * The raw value `v` is used, never the formatted `w` (`w` is often `5.55556E+15`, which hides
+ * a PAN stored as a number). Integers are written out in full with no exponent, except where the
+ * stored double cannot be the number someone typed:
+ * - above `Number.MAX_SAFE_INTEGER` the double is not the exact integer any more (a 19-digit
+ *   PAN comes back with different last digits);
+ * - 16 or more digits ending in 0 have at most 15 significant digits, which is exactly what
+ *   Excel (and LibreOffice) keep of a longer number: 4111111111111111 typed into Excel is stored
+ *   as 4111111111111110. Such a value passes the Luhn check one time in ten by chance, and a
+ *   finding with invented last digits and fingerprint would be wrong. A real 16-digit PAN ending
+ *   in 0 written by a tool that keeps all digits is indistinguishable and is given up with it.
+ * Those two cases are written the way Excel displays them in General format (`4.11111E+15`):
+ * six significant digits and an exponent, which no card-number reading can mistake for a PAN.
+ */
+export function numberText(value: number): string {
+  if (!Number.isFinite(value) || !Number.isInteger(value) || Math.abs(value) < 1e15) return String(value);
+  if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    const digits = BigInt(value).toString();
+    if (!digits.endsWith('0')) return digits;
+  }
+  return value.toExponential(5).toUpperCase();
+}
+
+/** The text of one cell, or undefined for an empty one. */
+function cellText(cell: XLSX.CellObject): string | undefined {
+  const v = cell.v;
+  switch (cell.t) {
+    case 'n':
+      return typeof v === 'number' ? numberText(v) : undefined;
+    case 's':
+      return v === undefined || v === '' ? undefined : String(v);
+    case 'b':
+      return v === undefined ? undefined : v ? 'TRUE' : 'FALSE';
+    case 'd':
+      // A date is never card data; its displayed form (`12/29`) is what an expiry reads like.
+      if (cell.w !== undefined) return cell.w;
+      return v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : undefined;
+    case 'e':
+      return cell.w;
+    default:
+      return undefined;
+  }
+}
+
+/** Short, with a letter and no long digit run: a cell that names a column rather than holding data. */
+function looksLikeHeader(text: string): boolean {
+  return text.length <= 100 && /\p{L}/u.test(text) && !/\d{6}/.test(text);
+}
+
+/** Column headers of a sheet whose first non-empty row is all short text labels. */
+function headerNames(row: readonly (XLSX.CellObject | undefined)[]): Map<number, string> | undefined {
+  const names = new Map<number, string>();
+  for (const [column, cell] of row.entries()) {
+    if (!cell) continue;
+    const text = cellText(cell);
+    if (text === undefined) continue;
+    if (cell.t !== 's' || !looksLikeHeader(text.trim())) return undefined;
+    names.set(column, text.trim());
+  }
+  return names.size > 0 ? names : undefined;
+}
+
+/** The comment texts of a cell, each once (xlsx threaded comments repeat in a legacy note). */
+function commentText(cell: XLSX.CellObject): string | undefined {
+  if (!cell.c || cell.c.length === 0) return undefined;
+  const texts = [...new Set(cell.c.map((c) => (typeof c.t === 'string' ? c.t : '')).filter((t) => t.trim() !== ''))];
+  return texts.length > 0 ? texts.join('\n') : undefined;
+}
+
+/** BOF record of a raw BIFF2–5 worksheet (old .xls written without an OLE container). */
+function isRawBiff(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x09 && (bytes[1] === 0x00 || bytes[1] === 0x02 || bytes[1] === 0x04 || bytes[1] === 0x08);
+}
+
+/**
+ * Refuses what SheetJS must not parse and checks zip packages before it inflates them:
+ * password-protected OOXML (an OLE container), a wrong container, encryption, bombs.
+ */
+function checkContainer(bytes: Uint8Array, format: WorkbookFormat, ctx: ExtractContext): void {
+  if (isEncryptedOoxml(bytes)) throw new ExtractError('encrypted', 'workbook is password-protected');
+  if (format === 'xls') {
+    if (!isOle(bytes) && !isRawBiff(bytes)) throw new ExtractError('unsupported', 'not a binary Excel workbook');
+    return;
+  }
+  if (!isZip(bytes)) throw new ExtractError('unsupported', 'workbook is not a zip package');
+  const pkg = ZipPackage.open(bytes, ctx);
+  if (format === 'ods' && pkg.readXml('META-INF/manifest.xml')?.includes('encryption-data')) {
+    throw new ExtractError('encrypted', 'workbook is password-protected');
+  }
+  // SheetJS inflates every part of the package.
+  pkg.admit(pkg.names);
+}
+
+function readWorkbook(bytes: Uint8Array, ctx: ExtractContext): XLSX.WorkBook {
+  try {
+    return XLSX.read(bytes, {
+      type: 'array',
+      dense: true,
+      cellFormula: false,
+      cellHTML: false,
+      cellNF: false,
+      cellStyles: false,
+      cellDates: true,
+      // `w` is kept for dates and errors only; numbers are written from `v` (see numberText).
+      cellText: true,
+      sheetStubs: false,
+      bookVBA: false,
+      bookDeps: false,
+      bookFiles: false,
+      // A row holds at least one cell, so more rows than cells allowed cannot all be read.
+      sheetRows: ctx.limits.maxCells + 1,
+      WTF: false,
+    });
+  } catch (error) {
+    // SheetJS throws Errors and bare strings; the text only picks the code and is never shown.
+    const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+    if (/password|encrypt/i.test(text)) throw new ExtractError('encrypted', 'workbook is password-protected');
+    if (error instanceof RangeError) throw new ExtractError('limit', 'workbook is too large to parse');
+    throw new ExtractError('corrupt', 'workbook could not be parsed');
+  }
+}
+
+async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format: WorkbookFormat): AsyncIterable<ExtractItem> {
+  throwIfAborted(ctx.signal);
+  checkContainer(bytes, format, ctx);
+  const workbook = readWorkbook(bytes, ctx);
+  const budget = new TextBudget(ctx.limits.maxTextChars);
+  const maxCells = ctx.limits.maxCells;
+  let cells = 0;
+  for (const sheet of workbook.SheetNames) {
+    const rows = workbook.Sheets[sheet] as unknown as DenseSheet | undefined;
+    if (!rows || !Array.isArray(rows)) continue;
+    let headers: Map<number, string> | undefined;
+    let seenRow = false;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      if (!row) continue;
+      throwIfAborted(ctx.signal);
+      const rowNumber = r + 1;
+      const isHeader = !seenRow;
+      const parts: string[] = [];
+      const fields: SegmentField[] = [];
+      const comments: Segment[] = [];
+      let length = 0;
+      let cellLimit = false;
+      for (let c = 0; c < row.length; c++) {
+        const cell = row[c];
+        if (!cell) continue;
+        const text = cellText(cell);
+        const comment = commentText(cell);
+        if (text === undefined && comment === undefined) continue;
+        if (++cells > maxCells) {
+          cellLimit = true;
+          break;
+        }
+        const address = XLSX.utils.encode_cell({ r, c });
+        if (text !== undefined) {
+          if (parts.length > 0) length += 1;
+          const name = isHeader ? undefined : headers?.get(c);
+          const at = { sheet, cell: address, row: rowNumber };
+          fields.push(name === undefined ? { start: length, end: length + text.length, at } : { start: length, end: length + text.length, name, at });
+          parts.push(text);
+          length += text.length;
+        }
+        if (comment !== undefined) comments.push({ text: comment, at: { sheet, cell: address }, fieldName: 'comment' });
+      }
+      if (isHeader && parts.length > 0) {
+        seenRow = true;
+        headers = headerNames(row);
+      }
+      const segments: Segment[] = parts.length > 0 ? [{ text: parts.join('\t'), at: { sheet, row: rowNumber }, fields }, ...comments] : comments;
+      for (const segment of segments) {
+        const text = budget.take(segment.text);
+        if (text === segment.text) yield segment;
+        else {
+          // Fields past the cut would point outside the text.
+          if (text.length > 0) yield { ...segment, text, fields: segment.fields?.filter((f) => f.end <= text.length) };
+          throw budget.error();
+        }
+      }
+      if (cellLimit) throw new ExtractError('limit', `workbook has more than ${maxCells} cells; the rest was not scanned`);
+    }
+    if (rows['!fullref'] !== undefined && rows['!fullref'] !== rows['!ref']) {
+      throw new ExtractError('limit', `sheet has more rows than the ${maxCells}-cell limit allows; the rest was not scanned`);
+    }
+  }
+}
+
+/** Excel 2007+ workbooks (.xlsx, .xlsm). */
+export const xlsxExtractor: Extractor = { id: 'xlsx', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xlsx') };
+
+/** Excel binary workbooks (.xlsb). */
+export const xlsbExtractor: Extractor = { id: 'xlsb', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xlsb') };
+
+/** Excel 97–2003 and older workbooks (.xls: OLE container or raw BIFF). */
+export const xlsExtractor: Extractor = { id: 'xls', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xls') };
+
+/** OpenDocument spreadsheets (.ods). */
+export const odsExtractor: Extractor = { id: 'ods', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'ods') };
