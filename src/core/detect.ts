@@ -146,8 +146,9 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     // The context window never reaches past a neighbouring PAN: its words and dates are its own.
     const prevEnd = n > 0 ? picks[n - 1]!.extentEnd : 0;
     const nextStart = n + 1 < picks.length ? picks[n + 1]!.candidate.start : text.length;
-    const lo = Math.max(prevEnd, candidate.start - settings.windowBefore, 0);
-    const hi = Math.min(nextStart, pick.extentEnd + settings.windowAfter, text.length);
+    const lo = Math.max(prevEnd, lineBoundBefore(text, candidate.start, candidate.start - settings.windowBefore));
+    const alone = lineBoundBefore(text, candidate.start, candidate.start - settings.windowBefore) < text.lastIndexOf('\n', candidate.start - 1) + 1;
+    const hi = Math.min(nextStart, lineBoundAfter(text, pick.extentEnd, pick.extentEnd + settings.windowAfter, alone));
 
     if (pick.brandOk && pick.brand !== 'uatp') {
       score += SCORE.brand;
@@ -295,6 +296,42 @@ const LEVEL: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 function inRange(pan: string, from: string, to: string): boolean {
   const lead = pan.slice(0, from.length);
   return lead.length === from.length && lead >= from && lead <= to;
+}
+
+/**
+ * Context stays on the number's line — a log line or a record is one unit — except for a
+ * number alone at the start of its line, whose label may stand on the line above
+ * ("Card number:\n4111 …"). `limit` is the window edge.
+ */
+function lineBoundBefore(text: string, start: number, limit: number): number {
+  const floor = Math.max(0, limit);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (lineStart <= floor) return floor;
+  if (!blank(text, lineStart, start)) return lineStart;
+  const previous = text.lastIndexOf('\n', lineStart - 2) + 1;
+  return Math.max(floor, previous);
+}
+
+/**
+ * Mirror of {@link lineBoundBefore}: a number alone on its line (a vertical form) may take its
+ * companions from the next line; one that merely ends its line may not (the next line is
+ * usually the next record).
+ */
+function lineBoundAfter(text: string, end: number, limit: number, alone: boolean): number {
+  const ceiling = Math.min(text.length, limit);
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd === -1 || lineEnd >= ceiling) return ceiling;
+  if (!alone || !blank(text, end, lineEnd)) return lineEnd;
+  lineEnd = text.indexOf('\n', lineEnd + 1);
+  return lineEnd === -1 ? ceiling : Math.min(ceiling, lineEnd);
+}
+
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xa0) return false;
+  }
+  return true;
 }
 
 function fieldAt(fields: readonly SegmentField[], offset: number): SegmentField | undefined {
