@@ -400,17 +400,13 @@ export function walkParagraphs(xml: string, dialect: TextDialect, visitor: Parag
         }
         if (dialect.inserted?.has(name)) insertedDepth--;
         if (dialect.texts?.has(name)) textDepth--;
-        if (dialect.paragraphs.has(name)) {
-          const frame = frames.pop();
-          if (frame) {
-            stack.pop();
-            const original = frame.revised && frame.original !== frame.current ? frame.original : undefined;
-            visitor.paragraph(original === undefined ? { text: frame.current, ancestors: stack } : { text: frame.current, original, ancestors: stack });
-            visitor.close?.(name);
-            return;
-          }
-        }
         stack.pop();
+        // Every paragraph start pushed a frame, and htmlparser2 closes every element it opened.
+        const frame = dialect.paragraphs.has(name) ? frames.pop() : undefined;
+        if (frame) {
+          const original = frame.revised && frame.original !== frame.current ? frame.original : undefined;
+          visitor.paragraph(original === undefined ? { text: frame.current, ancestors: stack } : { text: frame.current, original, ancestors: stack });
+        }
         visitor.close?.(name);
       },
       ontext(data) {

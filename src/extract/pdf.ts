@@ -15,12 +15,13 @@ import type { ExtractContext, Extractor } from './types.js';
 const VERBOSITY_ERRORS = 0;
 
 /**
- * How page text is assembled. Items on one line are joined with nothing, so a number drawn as
- * several items with no gap comes out contiguous; pdfjs itself puts one space where it sees a
- * gap between items, and the cell separator is a space instead of pdf-parse's tab so a wide gap
- * inside a number still reads as a single separator.
+ * How page text is assembled. pdf-parse joins the items of a line with nothing, so a number
+ * drawn as several items with no gap comes out contiguous, and pdfjs puts one space item where
+ * it sees a gap. Where pdf-parse still finds a wide gap after that, it inserts the cell
+ * separator: a space here instead of its default tab, so a number drawn in two pieces reads as
+ * grouped digits rather than as two table cells.
  */
-const TEXT_PARAMS = { cellSeparator: ' ', pageJoiner: '', lineEnforce: true } as const;
+const TEXT_PARAMS = { cellSeparator: ' ' } as const;
 
 /** Maps pdf-parse / pdfjs failures to codes; their messages can quote the document and are dropped. */
 function pdfError(error: unknown): ExtractError {

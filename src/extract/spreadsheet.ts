@@ -11,7 +11,7 @@
 import * as XLSX from 'xlsx';
 import { ExtractError } from '../errors.js';
 import type { ExtractItem, Segment, SegmentField } from '../types.js';
-import { isEncryptedOoxml, isOle, isZip, TextBudget, throwIfAborted, ZipPackage } from './ooxml.js';
+import { isEncryptedOoxml, isOle, TextBudget, throwIfAborted, ZipPackage } from './ooxml.js';
 import type { ExtractContext, Extractor, FormatId } from './types.js';
 
 /** The workbook formats this file reads. */
@@ -98,7 +98,9 @@ function isRawBiff(bytes: Uint8Array): boolean {
 
 /**
  * Refuses what SheetJS must not parse and checks zip packages before it inflates them:
- * password-protected OOXML (an OLE container), a wrong container, encryption, bombs.
+ * password-protected OOXML (an OLE container), a wrong container (`unsupported` for an .xls
+ * that is really HTML or XML, as Excel exports often are; `corrupt` for a zip format that is not
+ * a zip), encryption, bombs.
  */
 function checkContainer(bytes: Uint8Array, format: WorkbookFormat, ctx: ExtractContext): void {
   if (isEncryptedOoxml(bytes)) throw new ExtractError('encrypted', 'workbook is password-protected');
@@ -106,7 +108,6 @@ function checkContainer(bytes: Uint8Array, format: WorkbookFormat, ctx: ExtractC
     if (!isOle(bytes) && !isRawBiff(bytes)) throw new ExtractError('unsupported', 'not a binary Excel workbook');
     return;
   }
-  if (!isZip(bytes)) throw new ExtractError('unsupported', 'workbook is not a zip package');
   const pkg = ZipPackage.open(bytes, ctx);
   if (format === 'ods' && pkg.readXml('META-INF/manifest.xml')?.includes('encryption-data')) {
     throw new ExtractError('encrypted', 'workbook is password-protected');
