@@ -1,0 +1,439 @@
+/**
+ * `scan()`: many files in, one event stream out. Walks the arguments, parses each file in a
+ * worker under a time limit, reuses cached results of unchanged files, and yields findings and
+ * error records as files finish, progress events when asked, and a summary last.
+ *
+ * Flow control: the consumer pulls. At most `concurrency` files are in workers and at most
+ * `concurrency` more wait stat-ed and ready, so at most 2 × concurrency files are in flight;
+ * while the consumer does not pull, nothing new is walked or submitted.
+ */
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import { describeError } from '../errors.js';
+import { OptionsError, resolveSettings, type Settings } from '../options.js';
+import { scanStream } from '../scanner.js';
+import type {
+  Brand,
+  Confidence,
+  Finding,
+  FindingKind,
+  ScanErrorRecord,
+  ScanEvent,
+  ScanOptions,
+  ScanProgress,
+  ScanSummary,
+} from '../types.js';
+import { cacheable, optionsDigest, ScanCache } from './cache.js';
+import { compileGlob, type Glob, hasGlobSyntax, splitGlobArgument } from './glob.js';
+import { DEFAULT_WORKER_HEAP_MB, ParserPool, type TaskOutcome } from './pool.js';
+import { checkShard } from './shard.js';
+import { TOOL_VERSION } from './version.js';
+import { walk, type WalkFile, type WalkItem } from './walk.js';
+
+/**
+ * Extras for the CLI and the tests; not part of the public API.
+ * @internal
+ */
+export interface ScanInternals {
+  /** Scanned as the input named `-`, next to the paths (the CLI's `-` argument). */
+  readonly stdin?: Readable | ReadableStream<Uint8Array>;
+  /** Receives warnings such as an unreadable cache file. Default: `process.emitWarning`. */
+  readonly onWarning?: (message: string) => void;
+  /** Called with the absolute path of every file handed to a parser (tests count cache misses with it). */
+  readonly onParse?: (abs: string) => void;
+  /** Heap limit of each worker in MB (tests use a small one to provoke `memory_limit`). */
+  readonly workerHeapMb?: number;
+}
+
+/** Options that only steer the walk; everything else is forwarded to the per-file scanner. */
+type WalkOnlyOption =
+  | 'signal'
+  | 'include'
+  | 'exclude'
+  | 'hidden'
+  | 'followSymlinks'
+  | 'concurrency'
+  | 'progressIntervalMs'
+  | 'cacheFile'
+  | 'shard';
+
+/**
+ * The options each worker receives, listed one by one: an options object may carry values that
+ * cannot cross a thread (a signal, a function someone added). `satisfies` makes a new field in
+ * `ScanOptions` a compile error here until it is classified.
+ */
+const FORWARDED = {
+  minConfidence: true,
+  windowBefore: true,
+  windowAfter: true,
+  fingerprintKey: true,
+  mask: true,
+  binLength: true,
+  allowFingerprints: true,
+  allowBins: true,
+  includeTestCards: true,
+  archives: true,
+  binaryStrings: true,
+  limits: true,
+} as const satisfies Record<Exclude<keyof ScanOptions, WalkOnlyOption>, true>;
+
+interface Plan {
+  readonly args: readonly string[];
+  readonly settings: Settings;
+  /** Plain options for the workers, with the run's key as bytes so every worker fingerprints alike. */
+  readonly workerOptions: ScanOptions;
+  readonly concurrency: number;
+  readonly include: readonly Glob[];
+  readonly exclude: readonly Glob[];
+  readonly hidden: boolean;
+  readonly followSymlinks: boolean;
+  readonly progressIntervalMs: number | undefined;
+  readonly cacheFile: string | undefined;
+  readonly shard: ScanOptions['shard'];
+}
+
+function compileAll(globs: readonly string[] | undefined, name: string): Glob[] {
+  if (globs === undefined) return [];
+  if (!Array.isArray(globs) || !globs.every((glob) => typeof glob === 'string')) {
+    throw new OptionsError(`${name} must be an array of glob strings`);
+  }
+  return globs.map((glob) => compileGlob(glob));
+}
+
+/** Validates everything up front, so bad options throw from `scan()` itself, before any I/O. */
+function plan(pathsOrGlobs: string | readonly string[], options: ScanOptions): Plan {
+  const args = typeof pathsOrGlobs === 'string' ? [pathsOrGlobs] : pathsOrGlobs;
+  if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
+    throw new OptionsError('scan() takes a path or glob, or an array of them');
+  }
+  for (const arg of args) if (hasGlobSyntax(arg)) compileGlob(splitGlobArgument(arg).pattern, true);
+  const settings = resolveSettings(options);
+  const concurrency = options.concurrency ?? availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new OptionsError('concurrency must be a positive integer');
+  const progressIntervalMs = options.progressIntervalMs;
+  if (progressIntervalMs !== undefined && !(Number.isFinite(progressIntervalMs) && progressIntervalMs > 0)) {
+    throw new OptionsError('progressIntervalMs must be a positive number');
+  }
+  if (options.cacheFile !== undefined && settings.fingerprintKeySource === 'random') {
+    // See cache.ts: cached fingerprints made under an earlier random key would not match.
+    throw new OptionsError('a cache needs a fingerprint key (option fingerprintKey or CARDHOUND_FINGERPRINT_KEY)');
+  }
+  const workerOptions: Record<string, unknown> = {};
+  for (const key of Object.keys(FORWARDED) as (keyof typeof FORWARDED)[]) {
+    if (options[key] !== undefined) workerOptions[key] = options[key];
+  }
+  workerOptions.fingerprintKey = settings.fingerprintKey;
+  return {
+    args,
+    settings,
+    workerOptions: workerOptions as ScanOptions,
+    concurrency,
+    include: compileAll(options.include, 'include'),
+    exclude: compileAll(options.exclude, 'exclude'),
+    hidden: options.hidden ?? true,
+    followSymlinks: options.followSymlinks ?? false,
+    progressIntervalMs,
+    cacheFile: options.cacheFile,
+    shard: checkShard(options.shard),
+  };
+}
+
+/**
+ * Scans files, folders (everything below them) and globs (`'share/**\/*.xlsx'`), in parallel
+ * worker threads, and yields findings and error records as each file finishes, `progress`
+ * events every `progressIntervalMs` if set, and a `summary` last.
+ *
+ * Paths in records are as given: an argument joined with the path below it. Every file or
+ * folder that could not be read fully yields an error record with a stable code (`not_found`,
+ * `permission_denied`, `too_large`, `timeout`, `memory_limit`, …) and the scan goes on. FIFOs,
+ * sockets, devices and (unless `followSymlinks`) symbolic links are skipped unopened and counted
+ * in `summary.skipped`. Aborting `options.signal` stops the walk and the running parsers; the
+ * summary then says `aborted: true, complete: false`.
+ *
+ * @throws {OptionsError} at once, for invalid options (including `cacheFile` without a
+ * configured fingerprint key). Nothing thrown later comes from the files being scanned.
+ */
+export function scan(pathsOrGlobs: string | readonly string[], options: ScanOptions = {}): AsyncIterable<ScanEvent> {
+  return scanWith(pathsOrGlobs, options, {});
+}
+
+/**
+ * {@link scan} with the extras of {@link ScanInternals}.
+ * @internal
+ */
+export function scanWith(pathsOrGlobs: string | readonly string[], options: ScanOptions, internals: ScanInternals): AsyncIterable<ScanEvent> {
+  const checked = plan(pathsOrGlobs, options);
+  return { [Symbol.asyncIterator]: () => run(checked, options.signal, internals) };
+}
+
+/** Counters for progress and summary. */
+class Tally {
+  files = 0;
+  bytes = 0;
+  skipped = 0;
+  errors = 0;
+  findings = 0;
+  suppressed = 0;
+  rejected = 0;
+  readonly byConfidence: Partial<Record<Confidence, number>> = {};
+  readonly byBrand: Partial<Record<Brand, number>> = {};
+  readonly byKind: Partial<Record<FindingKind, number>> = {};
+
+  finding(finding: Finding): void {
+    this.findings++;
+    this.byConfidence[finding.confidence] = (this.byConfidence[finding.confidence] ?? 0) + 1;
+    this.byBrand[finding.brand] = (this.byBrand[finding.brand] ?? 0) + 1;
+    this.byKind[finding.kind] = (this.byKind[finding.kind] ?? 0) + 1;
+  }
+}
+
+/** A file's records under the name the user knows it by. */
+function relabel<T extends Finding | ScanErrorRecord>(records: readonly T[], path: string): T[] {
+  return records.map((record) => ({ ...record, path }));
+}
+
+type Wake =
+  | { readonly kind: 'walk'; readonly result: IteratorResult<WalkItem, void> }
+  | { readonly kind: 'walk-failed' }
+  | { readonly kind: 'task'; readonly id: number; readonly outcome: TaskOutcome }
+  | { readonly kind: 'tick' }
+  | { readonly kind: 'abort' };
+
+interface Running {
+  readonly file: Pick<WalkFile, 'display' | 'abs' | 'size' | 'mtimeMs'>;
+  readonly done: Promise<Wake>;
+}
+
+const STDIN_NAME = '-';
+
+async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: ScanInternals): AsyncGenerator<ScanEvent, void, undefined> {
+  const started = performance.now();
+  const tally = new Tally();
+  const warn = internals.onWarning ?? ((message: string) => process.emitWarning(message, 'CardhoundWarning'));
+  // Our own controller stops workers and the walk when the consumer stops pulling early.
+  const stop = new AbortController();
+  const signal = userSignal ? AbortSignal.any([userSignal, stop.signal]) : stop.signal;
+
+  let cache: ScanCache | undefined;
+  if (plan.cacheFile !== undefined) {
+    const loaded = await ScanCache.load(plan.cacheFile, optionsDigest(plan.settings, TOOL_VERSION));
+    cache = loaded.cache;
+    if (loaded.warning) warn(loaded.warning);
+  }
+
+  let pool: ParserPool | undefined;
+  const running = new Map<number, Running>();
+  const ready: WalkFile[] = [];
+  let nextId = 0;
+  const walker = walk(plan.args, {
+    include: plan.include,
+    exclude: plan.exclude,
+    hidden: plan.hidden,
+    followSymlinks: plan.followSymlinks,
+    maxFileSize: plan.settings.limits.maxFileSize,
+    shard: plan.shard,
+    signal,
+  });
+  let walkPull: Promise<Wake> | undefined;
+  let walkDone = false;
+  let tick: Promise<Wake> | undefined;
+  let tickTimer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<Wake>((resolve) => {
+    onAbort = () => resolve({ kind: 'abort' });
+    if (userSignal?.aborted) resolve({ kind: 'abort' });
+    else userSignal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+  const emitRecords = function* (findings: readonly Finding[], errors: readonly ScanErrorRecord[], display: string): Generator<ScanEvent> {
+    for (const finding of relabel(findings, display)) {
+      tally.finding(finding);
+      yield finding;
+    }
+    for (const error of relabel(errors, display)) {
+      tally.errors++;
+      yield error;
+    }
+  };
+  const countFile = (bytes: number, suppressed: number, rejected: number, errors: readonly ScanErrorRecord[]): void => {
+    // A file that produced bytes, or no error at all, was read; a file only reported as
+    // missing or unreadable was not.
+    if (bytes > 0 || errors.length === 0) tally.files++;
+    tally.bytes += bytes;
+    tally.suppressed += suppressed;
+    tally.rejected += rejected;
+  };
+  const failure = function* (path: string, code: ScanErrorRecord['code'], message: string): Generator<ScanEvent> {
+    tally.errors++;
+    yield { type: 'error', path, code, message } satisfies ScanErrorRecord;
+  };
+
+  const submit = (file: WalkFile): void => {
+    const id = nextId++;
+    pool ??= new ParserPool({
+      concurrency: plan.concurrency,
+      timeoutMs: plan.settings.limits.timeoutMs,
+      heapMb: internals.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB,
+    });
+    internals.onParse?.(file.abs);
+    const done = pool.run({ path: file.abs, options: plan.workerOptions }, signal).then((outcome): Wake => ({ kind: 'task', id, outcome }));
+    running.set(id, { file, done });
+  };
+
+  if (internals.stdin) {
+    const id = nextId++;
+    const stdinOptions: ScanOptions = { ...plan.workerOptions, signal };
+    // Standard input is scanned here, not in a worker: a stream cannot be handed to a thread.
+    // The scanner's own (cooperative) time limit still applies.
+    const done = scanStream(internals.stdin, {}, stdinOptions).then(
+      (report): Wake => ({ kind: 'task', id, outcome: { kind: 'report', report } }),
+      (error: unknown): Wake => {
+        const { code, message } = describeError(error);
+        return { kind: 'task', id, outcome: code === 'aborted' ? { kind: 'aborted' } : { kind: 'failed', code, message } };
+      },
+    );
+    running.set(id, { file: { display: STDIN_NAME, abs: STDIN_NAME, size: 0, mtimeMs: 0 }, done });
+  }
+
+  const progress = (): ScanProgress => {
+    const seconds = (performance.now() - started) / 1000;
+    const current = running.values().next().value?.file.display;
+    return {
+      type: 'progress',
+      files: tally.files,
+      bytes: tally.bytes,
+      findings: tally.findings,
+      errors: tally.errors,
+      rate: seconds > 0 ? Math.round(tally.bytes / seconds) : 0,
+      ...(current !== undefined ? { current } : {}),
+    };
+  };
+  const armTick = (): void => {
+    if (plan.progressIntervalMs === undefined) return;
+    tick = new Promise<Wake>((resolve) => {
+      tickTimer = setTimeout(() => resolve({ kind: 'tick' }), plan.progressIntervalMs);
+    });
+  };
+
+  let interrupted = false;
+  try {
+    armTick();
+    for (;;) {
+      if (userSignal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      while (running.size < plan.concurrency && ready.length > 0) submit(ready.shift()!);
+      if (!walkDone && walkPull === undefined && ready.length < plan.concurrency) {
+        walkPull = walker.next().then(
+          (result): Wake => ({ kind: 'walk', result }),
+          (): Wake => ({ kind: 'walk-failed' }),
+        );
+      }
+      if (walkPull === undefined && running.size === 0 && ready.length === 0) break;
+
+      const waits: Promise<Wake>[] = [aborted];
+      if (walkPull) waits.push(walkPull);
+      for (const task of running.values()) waits.push(task.done);
+      if (tick) waits.push(tick);
+      const wake = await Promise.race(waits);
+
+      switch (wake.kind) {
+        case 'abort':
+          continue;
+        case 'tick':
+          yield progress();
+          armTick();
+          continue;
+        case 'walk-failed':
+          // walk() turns file-system trouble into items; reaching this is a bug, said as such.
+          walkPull = undefined;
+          walkDone = true;
+          yield* failure(plan.args.join(' '), 'internal', 'listing files failed unexpectedly; the scan is incomplete');
+          continue;
+        case 'walk': {
+          walkPull = undefined;
+          if (wake.result.done) {
+            walkDone = true;
+            continue;
+          }
+          const item = wake.result.value;
+          if (item.kind === 'skip') {
+            tally.skipped++;
+          } else if (item.kind === 'error') {
+            tally.errors++;
+            yield item.record;
+          } else {
+            const hit = cache?.get(item.abs, item.size, item.mtimeMs);
+            if (hit) {
+              countFile(hit.bytes, hit.suppressed, hit.rejected, hit.errors);
+              yield* emitRecords(hit.findings, hit.errors, item.display);
+            } else {
+              ready.push(item);
+            }
+          }
+          continue;
+        }
+        case 'task': {
+          const task = running.get(wake.id)!;
+          running.delete(wake.id);
+          const { outcome } = wake;
+          const { display } = task.file;
+          if (outcome.kind === 'aborted') continue;
+          if (outcome.kind === 'failed') {
+            yield* failure(display, outcome.code, outcome.message);
+            continue;
+          }
+          const { report } = outcome;
+          countFile(report.stats.bytes, report.stats.suppressed, report.stats.rejected, report.errors);
+          if (cache && display !== STDIN_NAME && cacheable(report.errors)) {
+            cache.set(task.file.abs, {
+              size: task.file.size,
+              mtimeMs: task.file.mtimeMs,
+              findings: report.findings,
+              errors: report.errors,
+              bytes: report.stats.bytes,
+              suppressed: report.stats.suppressed,
+              rejected: report.stats.rejected,
+            });
+          }
+          yield* emitRecords(report.findings, report.errors, display);
+          continue;
+        }
+      }
+    }
+  } finally {
+    stop.abort();
+    clearTimeout(tickTimer);
+    if (onAbort) userSignal?.removeEventListener('abort', onAbort);
+    // Not awaited: a walk stuck in a slow folder listing must not hold up the end of the scan.
+    walker.return(undefined).catch(() => undefined);
+    await pool?.close();
+    if (cache) {
+      try {
+        await cache.save();
+      } catch (error) {
+        warn(`cannot write cache file ${plan.cacheFile} (${describeError(error).message})`);
+      }
+    }
+  }
+
+  const summary: ScanSummary = {
+    type: 'summary',
+    files: tally.files,
+    bytes: tally.bytes,
+    skipped: tally.skipped,
+    errors: tally.errors,
+    findings: tally.findings,
+    byConfidence: tally.byConfidence,
+    byBrand: tally.byBrand,
+    byKind: tally.byKind,
+    suppressed: tally.suppressed,
+    rejected: tally.rejected,
+    durationMs: Math.round(performance.now() - started),
+    complete: !interrupted && tally.errors === 0,
+    aborted: interrupted,
+    fingerprintKey: plan.settings.fingerprintKeySource,
+  };
+  yield summary;
+}

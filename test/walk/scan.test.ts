@@ -1,0 +1,216 @@
+/**
+ * `scan()` end to end: real worker threads running the built `dist/worker.js` (the test command
+ * builds first), on temporary trees.
+ */
+import { chmodSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OptionsError } from '../../src/options.js';
+import { scan, scanWith } from '../../src/walk/scan.js';
+import type { ScanOptions } from '../../src/types.js';
+import { cardLine, collect, masked, pans } from './fixtures.js';
+import { makeFifo, makeTree, permissionsEnforced, removeTree } from './tree.js';
+
+const trees: string[] = [];
+function tree(spec: Record<string, string>): string {
+  const root = makeTree(spec);
+  trees.push(root);
+  return root;
+}
+afterEach(() => {
+  for (const root of trees.splice(0)) removeTree(root);
+});
+
+const savedEnv = { hooks: process.env.CARDHOUND_TEST_HOOKS, key: process.env.CARDHOUND_FINGERPRINT_KEY };
+beforeAll(() => {
+  process.env.CARDHOUND_TEST_HOOKS = '1';
+  delete process.env.CARDHOUND_FINGERPRINT_KEY;
+});
+afterAll(() => {
+  if (savedEnv.hooks === undefined) delete process.env.CARDHOUND_TEST_HOOKS;
+  else process.env.CARDHOUND_TEST_HOOKS = savedEnv.hooks;
+  if (savedEnv.key !== undefined) process.env.CARDHOUND_FINGERPRINT_KEY = savedEnv.key;
+});
+
+const OPTIONS: ScanOptions = { concurrency: 2 };
+
+describe('scan', () => {
+  it('reports findings of every file with paths as given, errors as records, and a full summary', async () => {
+    const [a, b, c] = pans(3);
+    const root = tree({
+      'notes.txt': cardLine(a!),
+      'sub/deeper/export.csv': `id,comment\n1,"${cardLine(b!).trim()}"\n`,
+      'sub/again.txt': cardLine(a!) + cardLine(c!),
+      'clean.txt': 'nothing to see here\n',
+    });
+    const fifo = makeFifo(join(root, 'pipe'));
+    const result = await collect(scan([root, join(root, 'missing.txt')], OPTIONS));
+
+    const found = result.findings.map((f) => `${f.path}|${f.masked}`).sort();
+    expect(found).toEqual(
+      [
+        `${join(root, 'notes.txt')}|${masked(a!)}`,
+        `${join(root, 'sub/again.txt')}|${masked(a!)}`,
+        `${join(root, 'sub/again.txt')}|${masked(c!)}`,
+        `${join(root, 'sub/deeper/export.csv')}|${masked(b!)}`,
+      ].sort(),
+    );
+    // Two workers fingerprint with one key: the same card has one fingerprint across files.
+    const ofA = result.findings.filter((f) => f.masked === masked(a!)).map((f) => f.fingerprint);
+    expect(new Set(ofA).size).toBe(1);
+    expect(result.errors).toEqual([
+      { type: 'error', path: join(root, 'missing.txt'), code: 'not_found', message: expect.any(String) },
+    ]);
+    expect(result.summary).toMatchObject({
+      type: 'summary',
+      files: 4,
+      skipped: fifo ? 1 : 0,
+      errors: 1,
+      findings: 4,
+      byBrand: expect.any(Object),
+      byKind: { pan: 4 },
+      complete: false,
+      aborted: false,
+      fingerprintKey: 'random',
+    });
+    expect(result.summary.bytes).toBeGreaterThan(100);
+    expect(result.summary.byConfidence.high).toBe(4);
+    expect(result.order.at(-1)).toBe('summary');
+  });
+
+  it('says complete when every file was read', async () => {
+    const root = tree({ 'a.txt': 'hello\n', 'b.txt': 'world\n' });
+    const { summary, errors } = await collect(scan(root, OPTIONS));
+    expect(errors).toEqual([]);
+    expect(summary).toMatchObject({ files: 2, bytes: 12, findings: 0, complete: true, aborted: false });
+  });
+
+  it('turns a parser that hangs into one timeout record; every other file is still reported', async () => {
+    const list = pans(5, 21);
+    const spec: Record<string, string> = { 'stuck__cardhound_hang__.txt': 'x' };
+    list.forEach((pan, i) => (spec[`f${i}.txt`] = cardLine(pan)));
+    const root = tree(spec);
+    const started = performance.now();
+    const result = await collect(scan(root, { ...OPTIONS, limits: { timeoutMs: 1500 } }));
+    expect(result.errors).toEqual([
+      { type: 'error', path: join(root, 'stuck__cardhound_hang__.txt'), code: 'timeout', message: expect.stringContaining('1.5 s') },
+    ]);
+    expect(result.findings.map((f) => f.masked).sort()).toEqual(list.map(masked).sort());
+    expect(result.summary).toMatchObject({ files: 5, errors: 1, findings: 5, complete: false });
+    // Killed after 1.5 s plus the grace period, not left running.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
+  it('turns a heap blow-up into a memory_limit record and goes on', async () => {
+    const [pan] = pans(1, 31);
+    const root = tree({ 'big__cardhound_oom__.txt': 'x', 'ok.txt': cardLine(pan!) });
+    const result = await collect(scanWith(root, { ...OPTIONS, limits: { timeoutMs: 30_000 } }, { workerHeapMb: 32 }));
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'big__cardhound_oom__.txt'), 'memory_limit']]);
+    expect(result.findings.map((f) => f.masked)).toEqual([masked(pan!)]);
+  });
+
+  it('reports a file deleted between listing and reading as not_found', async () => {
+    const [pan] = pans(1, 41);
+    const root = tree({ 'gone.txt': cardLine(pan!), 'kept.txt': cardLine(pan!) });
+    const result = await collect(
+      scanWith(root, OPTIONS, {
+        onParse: (abs) => {
+          if (abs.endsWith('gone.txt')) rmSync(abs);
+        },
+      }),
+    );
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'gone.txt'), 'not_found']]);
+    expect(result.findings.map((f) => f.path)).toEqual([join(root, 'kept.txt')]);
+    expect(result.summary.files).toBe(1);
+  });
+
+  it('reports an unreadable file as permission_denied', async (context) => {
+    const root = tree({ 'secret.txt': 'x', 'open.txt': 'y' });
+    chmodSync(join(root, 'secret.txt'), 0o000);
+    if (!permissionsEnforced()) context.skip('running as root: chmod 000 does not deny reading');
+    const result = await collect(scan(root, OPTIONS));
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'secret.txt'), 'permission_denied']]);
+  });
+
+  it('stops promptly on abort, even with a parser stuck, and says so in the summary', async () => {
+    const spec: Record<string, string> = { 'a__cardhound_hang__.txt': 'x', 'b__cardhound_hang__.txt': 'x' };
+    for (let i = 0; i < 40; i++) spec[`many/f${i}.txt`] = 'plain\n';
+    const root = tree(spec);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 700);
+    const started = performance.now();
+    const result = await collect(scan(root, { ...OPTIONS, signal: controller.signal, limits: { timeoutMs: 60_000 } }));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result.summary).toMatchObject({ aborted: true, complete: false });
+    expect(result.errors.filter((e) => e.code === 'timeout')).toEqual([]);
+  });
+
+  it('emits progress events while files are in work', async () => {
+    const root = tree({ 'slow__cardhound_hang__.txt': 'x', 'a.txt': 'hello\n' });
+    const result = await collect(scan(root, { ...OPTIONS, progressIntervalMs: 100, limits: { timeoutMs: 800 } }));
+    expect(result.progress.length).toBeGreaterThanOrEqual(3);
+    expect(result.progress.at(-1)).toMatchObject({
+      type: 'progress',
+      files: expect.any(Number),
+      bytes: expect.any(Number),
+      findings: 0,
+      errors: 0,
+      rate: expect.any(Number),
+      current: join(root, 'slow__cardhound_hang__.txt'),
+    });
+  });
+
+  it('pauses while the consumer does not pull (at most 2 × concurrency files in flight)', async () => {
+    const spec: Record<string, string> = {};
+    pans(30, 51).forEach((pan, i) => (spec[`f${String(i).padStart(2, '0')}.txt`] = cardLine(pan)));
+    const root = tree(spec);
+    let parsed = 0;
+    const iterator = scanWith(root, OPTIONS, { onParse: () => parsed++ })[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value?.type).toBe('finding');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(parsed).toBeLessThanOrEqual(4);
+    let rest = 0;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest++;
+    expect(rest).toBe(30); // 29 findings + summary
+    expect(parsed).toBe(30);
+  });
+
+  it('stops its workers when the consumer leaves early', async () => {
+    const root = tree({ 'a__cardhound_hang__.txt': 'x', 'b.txt': cardLine(pans(1, 61)[0]!) });
+    const started = performance.now();
+    for await (const event of scan(root, { ...OPTIONS, limits: { timeoutMs: 60_000 } })) {
+      if (event.type === 'finding') break;
+    }
+    // Leaving the loop terminated the stuck worker instead of waiting 60 s for it.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('scans only its shard: shards partition the files exactly', async () => {
+    const spec: Record<string, string> = {};
+    const list = pans(24, 71);
+    list.forEach((pan, i) => (spec[`d${i % 4}/f${i}.txt`] = cardLine(pan)));
+    const root = tree(spec);
+    const parts: string[][] = [];
+    for (let index = 0; index < 3; index++) {
+      const { findings, summary } = await collect(scan(root, { ...OPTIONS, shard: { index, count: 3 } }));
+      parts.push(findings.map((f) => f.path!));
+      expect(summary.files).toBe(findings.length);
+    }
+    const union = parts.flat();
+    expect(new Set(union).size).toBe(union.length); // pairwise disjoint
+    expect(union.sort()).toEqual(Object.keys(spec).map((rel) => join(root, rel)).sort()); // union = all
+  });
+
+  it.each<[string, ScanOptions]>([
+    ['concurrency 0', { concurrency: 0 }],
+    ['a fractional concurrency', { concurrency: 1.5 }],
+    ['a shard index out of range', { shard: { index: 2, count: 2 } }],
+    ['a negative progress interval', { progressIntervalMs: -1 }],
+    ['include that is not a list of strings', { include: 'x' as unknown as string[] }],
+    ['a cache without a fingerprint key', { cacheFile: '/tmp/never-written.json' }],
+    ['a bad minConfidence', { minConfidence: 'max' as 'high' }],
+  ])('throws OptionsError at once for %s', (_label, options) => {
+    expect(() => scan('.', options)).toThrow(OptionsError);
+  });
+});
