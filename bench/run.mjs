@@ -418,8 +418,24 @@ async function suiteText() {
     notes: [
       `log: ${logTruth.lines} lines, ${logTruth.planted.length} planted PANs, decoys: ${d(logTruth)}.`,
       `csv: ${csvTruth.lines} lines, ${csvTruth.planted.length} planted PANs, ${csvTruth.maskedRows} masked, decoys: ${d(csvTruth)}.`,
+      await cliFixedCost(),
     ],
   };
+}
+
+/**
+ * The CLI's cost before the first byte (Node start-up, module loading, worker pool): the
+ * CLI's MB/s on a small file is mostly this, so it is measured separately.
+ */
+async function cliFixedCost() {
+  const node = await repeat(opts.reps, () => new Promise((resolve) => spawn(process.execPath, ['-e', '0']).on('close', resolve)));
+  const bare = `bare \`node -e 0\`: ${node.ms.toFixed(0)} ms`;
+  if (cardhound.error) return `CLI fixed cost: not measured (${cardhound.error}); ${bare}.`;
+  log(`CLI fixed cost ×${opts.reps}`);
+  const tiny = path.join(DATA, 'one-line.log');
+  const r = await measureCli(['scan', tiny, '--format', 'ndjson', '--min-confidence', 'medium'], ensureLog(tiny, 1), opts.reps);
+  checkCardhoundRow('one-line file CLI', r);
+  return r.error ? `CLI fixed cost: ${r.error}` : `CLI fixed cost: ${r.ms.toFixed(0)} ms median wall time on a one-line file (${bare}), peak RSS ${fmtRss(r.rssKb)}.`;
 }
 
 async function suiteHuge() {
