@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
 import { detect, type DetectCounters } from './core/detect.js';
+import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
 import { createStreamDecoder } from './extract/decode.js';
 import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
@@ -41,12 +42,17 @@ class FileScan {
   format: FormatId | 'unknown' = 'unknown';
   readonly started = Date.now();
 
+  /** The path as printed: a file name can hold a card number too. */
+  readonly path: string | undefined;
+
   constructor(
     readonly settings: Settings,
-    readonly path: string | undefined,
+    path: string | undefined,
     readonly signal: AbortSignal,
     readonly userSignal: AbortSignal | undefined,
-  ) {}
+  ) {
+    this.path = path === undefined ? undefined : redactDigitRuns(path);
+  }
 
   error(code: ErrorCode, message: string, location?: Location): void {
     this.errors.push({
@@ -100,9 +106,11 @@ class FileScan {
   }
 }
 
+/** Entry names come from the data (member and attachment names): long digit runs are masked. */
 function joinEntry(parent: string | undefined, child: string | undefined): string | undefined {
   if (!child) return parent;
-  return parent ? `${parent}${ENTRY_SEPARATOR}${child}` : child;
+  const safe = redactDigitRuns(child);
+  return parent ? `${parent}${ENTRY_SEPARATOR}${safe}` : safe;
 }
 
 function withEntry(location: Location, entry: string | undefined): Location {

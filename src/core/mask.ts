@@ -29,3 +29,49 @@ export function maskPan(pan: string, brand: Brand, style: 'bin-last4' | 'last4',
 export function fingerprintPan(pan: string, key: Uint8Array): string {
   return bytesToHex(hmac(sha256, key, utf8ToBytes(pan)));
 }
+
+/**
+ * Masks long digit runs in a label that will be printed — a file name, an archive entry, an
+ * attachment name — since names come from the data too (`card-4111111111111111.txt`). Any run of
+ * 12 or more digits (single ` `, `-`, `.` or `_` between digits allowed) keeps at most its first
+ * six and last four digits, and always hides at least four.
+ */
+export function redactDigitRuns(label: string): string {
+  let out = '';
+  let i = 0;
+  while (i < label.length) {
+    if (!isAsciiOrWideDigit(label.charCodeAt(i))) {
+      out += label[i];
+      i++;
+      continue;
+    }
+    let end = i;
+    let digits = 0;
+    for (;;) {
+      while (end < label.length && isAsciiOrWideDigit(label.charCodeAt(end))) {
+        end++;
+        digits++;
+      }
+      const sep = label.charCodeAt(end);
+      if ((sep === 32 || sep === 45 || sep === 46 || sep === 95) && isAsciiOrWideDigit(label.charCodeAt(end + 1))) end++;
+      else break;
+    }
+    const run = label.slice(i, end);
+    if (digits < 12) out += run;
+    else {
+      const keepHead = Math.min(6, digits - 8);
+      let seen = 0;
+      for (const ch of run) {
+        const isDigit = isAsciiOrWideDigit(ch.charCodeAt(0));
+        if (isDigit) seen++;
+        out += isDigit && seen > keepHead && seen <= digits - 4 ? '*' : ch;
+      }
+    }
+    i = end;
+  }
+  return out;
+}
+
+function isAsciiOrWideDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 0xff10 && code <= 0xff19);
+}

@@ -3,6 +3,7 @@
  * subject and body become segments placed at `<folder path>/<n>-<subject slug>`; attachments
  * become nested members below that entry; embedded messages are walked in place.
  */
+import { quietly } from './quiet.js';
 import { PSTFile, PSTMessage, type PSTFolder } from 'pst-extractor';
 import { ExtractError } from '../errors.js';
 import type { ExtractItem, ExtractWarning } from '../types.js';
@@ -196,7 +197,12 @@ export const pstExtractor: Extractor = {
   id: 'pst',
   async *extract(bytes: Uint8Array, ctx: ExtractContext): AsyncIterable<ExtractItem> {
     throwIfAborted(ctx);
-    const root = openRootFolder(bytes);
-    yield* new PstWalk(ctx, bytes.length).folder(root, '', 0);
+    // pst-extractor logs folder names and property dumps of damaged stores to the console.
+    yield* quietly(
+      (async function* () {
+        const root = openRootFolder(bytes);
+        yield* new PstWalk(ctx, bytes.length).folder(root, '', 0);
+      })(),
+    );
   },
 };
