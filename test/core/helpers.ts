@@ -79,35 +79,54 @@ export function isCardGrouping(sizes: readonly number[]): boolean {
 }
 
 /**
- * True when some reading of the groups other than the whole (a run of consecutive groups in a
- * card grouping with 12–19 digits) passes Luhn. Such inputs are ambiguous (a 16-digit PAN
- * followed by a 3-digit number is a legitimate reading of 4-4-4-4-3), so tables that want one
- * unambiguous answer skip them.
+ * Every Luhn-valid reading of a run of digit groups, as `[first, last]` group indices: a run of
+ * consecutive groups in a card grouping with 12–19 digits (the issue's rules, checked with the
+ * `luhn` package).
  */
-export function hasOtherValidReading(groups: readonly string[]): boolean {
+export function validReadings(groups: readonly string[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
   for (let s = 0; s < groups.length; s++) {
     for (let e = s; e < groups.length; e++) {
-      if (s === 0 && e === groups.length - 1) continue;
       const part = groups.slice(s, e + 1);
       const digits = part.join('');
       if (digits.length < 12 || digits.length > 19) continue;
       if (!isCardGrouping(part.map((g) => g.length))) continue;
-      if (luhnRef(digits)) return true;
+      if (luhnRef(digits)) out.push([s, e]);
     }
   }
-  return false;
+  return out;
 }
 
 /**
- * A Luhn-valid PAN whose only valid reading, in each of `groupings`, is the whole number:
- * regenerated from the same seeded stream until that holds.
+ * True when some reading of the groups other than the whole passes Luhn. Such inputs are
+ * ambiguous (a 16-digit PAN followed by a 3-digit number is a legitimate reading of 4-4-4-4-3),
+ * so tables that want one unambiguous answer skip them.
  */
-export function cleanPan(prefix: string, length: number, random: () => number, groupings: readonly (readonly number[])[] = []): string {
+export function hasOtherValidReading(groups: readonly string[], minDigits = 12): boolean {
+  return validReadings(groups).some(([s, e]) => (s !== 0 || e !== groups.length - 1) && groups.slice(s, e + 1).join('').length >= minDigits);
+}
+
+/**
+ * A Luhn-valid PAN whose only valid reading of at least `minDigits` digits, in each of
+ * `groupings`, is the whole number: regenerated from the same seeded stream until that holds.
+ * (Some prefixes make a sub-reading valid whenever the whole is: the last 12 digits of any
+ * Luhn-valid 16-digit `6759…` pass too, because 6→3, 7, 5→1, 9 add up to 20.)
+ */
+export function cleanPan(prefix: string, length: number, random: () => number, groupings: readonly (readonly number[])[] = [], minDigits = 12): string {
   for (let tries = 0; tries < 1000; tries++) {
     const pan = makePan(prefix, length, random);
-    if (groupings.every((sizes) => !hasOtherValidReading(split(pan, sizes)))) return pan;
+    if (groupings.every((sizes) => !hasOtherValidReading(split(pan, sizes), minDigits))) return pan;
   }
   throw new Error(`no clean PAN for ${prefix}/${length}`);
+}
+
+/** A Luhn-valid PAN for which `ok` holds, regenerated from the seeded stream until it does. */
+export function panWhere(prefix: string, length: number, random: () => number, ok: (pan: string) => boolean): string {
+  for (let tries = 0; tries < 1000; tries++) {
+    const pan = makePan(prefix, length, random);
+    if (ok(pan)) return pan;
+  }
+  throw new Error(`no PAN for ${prefix}/${length} meets the condition`);
 }
 
 /** The usual printed grouping of a brand/length, per the issue: 4-6-5 amex, 4-6-4 diners, else fours. */
