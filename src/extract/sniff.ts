@@ -23,8 +23,8 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[] | string, at = 
   return true;
 }
 
-function hasPdfHeader(bytes: Uint8Array): boolean {
-  if (startsWith(bytes, '%PDF')) return true;
+/** `%PDF-` and a version digit after some leading junk (checked after every other magic). */
+function hasLatePdfHeader(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length - 5, PDF_WINDOW);
   for (let i = 1; i < end; i++) {
     if (bytes[i] === 0x25 && startsWith(bytes, '%PDF-', i)) {
@@ -308,7 +308,7 @@ function textKindFromContent(head: string): FormatId {
 export function sniff(bytes: Uint8Array, hint: { filename?: string; mediaType?: string } = {}): FormatId {
   const ext = extensionOf(hint.filename);
   const media = mediaTypeOf(hint.mediaType);
-  if (hasPdfHeader(bytes)) return 'pdf';
+  if (startsWith(bytes, '%PDF')) return 'pdf';
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
     return zipKind(bytes);
   }
@@ -317,6 +317,8 @@ export function sniff(bytes: Uint8Array, hint: { filename?: string; mediaType?: 
   if (startsWith(bytes, [0x1f, 0x8b, 0x08])) return 'gzip';
   if (isTar(bytes)) return 'tar';
   if (startsWith(bytes, '{\\rtf')) return 'rtf';
+  // Only now: a zip or tar whose first member is a stored PDF has `%PDF-` in its first KiB too.
+  if (hasLatePdfHeader(bytes)) return 'pdf';
 
   const headBytes = bytes.subarray(0, HEAD);
   if (looksBinary(headBytes)) return 'binary';

@@ -51,6 +51,12 @@ describe('sniff: content wins over the name', () => {
     expect(sniff(concat(utf8('x'.repeat(500) + '\n'), samples.pdf!.bytes))).toBe('pdf');
   });
 
+  it('a zip or tar whose first member is a stored PDF stays an archive', () => {
+    const pdf = new TextDecoder().decode(samples.pdf!.bytes);
+    expect(sniff(zipOf([['scan.pdf', pdf]], ['scan.pdf']))).toBe('zip');
+    expect(sniff(tarOf('scan.pdf', pdf))).toBe('tar');
+  });
+
   it('`%PDF-` beyond the first KiB does not make a PDF', () => {
     expect(sniff(utf8('x'.repeat(2000) + '%PDF-1.4'))).toBe('text');
   });
