@@ -160,6 +160,8 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     } else {
       reasons.push(pick.brand === 'unknown' ? 'brand:unknown' : `brand:${pick.brand}:bad_length`);
     }
+    // A prefix of a brand with a length that brand never issues is not that brand's card.
+    const brand: Brand = pick.brandOk ? pick.brand : 'unknown';
 
     const grouped = candidate.grouping.includes('-');
     reasons.push(`format:${candidate.grouping}`);
@@ -218,9 +220,14 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     // Companions: expiry date and security code that belong to this PAN.
     const allKeywords = before.concat(after);
     const amex = pick.brand === 'amex';
+    // Forms put one field per line ("Card number: …\nExpiry date: 08/28\nSecurity code: 752"):
+    // past the line, companions are still taken when a keyword introduces them.
+    const companionHi = Math.min(nextStart, pick.extentEnd + 2 * settings.windowAfter, text.length);
+    const labelled = companionHi > hi ? findKeywords(text, hi, companionHi).filter((k) => k.category === 'expiry' || k.category === 'securityCode') : [];
     let expiryAt = pick.trackExpiryAt;
     if (expiryAt === undefined) {
       expiryAt = nearest(findExpiryDates(text, lo, hi, candidate.start, pick.extentEnd, allKeywords), candidate.start, pick.extentEnd);
+      if (expiryAt === undefined && labelled.length > 0) expiryAt = findExpiryDates(text, hi, companionHi, hi, hi, labelled, true)[0];
       expiryAt ??= nearest(companionFields.expiry.filter((at) => at >= lo && at < hi), candidate.start, pick.extentEnd);
       if (expiryAt === undefined && fields.length > 0) expiryAt = nearestInRecord(companionFields.expiry, picks, n);
     }
@@ -229,6 +236,7 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       reasons.push(`expiry@${relative(expiryAt, candidate.start, candidate.end)}`);
     }
     let cvvAt = nearest(findSecurityCodes(text, hi, allKeywords.filter((k) => k.start >= lo), amex), candidate.start, pick.extentEnd);
+    if (cvvAt === undefined && labelled.length > 0) cvvAt = findSecurityCodes(text, companionHi, labelled, amex)[0];
     if (cvvAt === undefined && fields.length > 0) {
       const codes = companionFields.code.filter((c) => looksLikeSecurityCodeValue(text.slice(c.start, c.end), amex)).map((c) => c.start);
       cvvAt = nearestInRecord(codes, picks, n);
@@ -268,12 +276,12 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       if (counters) counters.suppressed++;
       continue;
     }
-    const masked = maskPan(pan, pick.brand, settings.mask, settings.binLength);
+    const masked = maskPan(pan, brand, settings.mask, settings.binLength);
     detections.push({
       start: candidate.start,
       end: pick.extentEnd,
       kind: pick.kind,
-      brand: pick.brand,
+      brand,
       masked: masked.masked,
       bin: masked.bin,
       last4: masked.last4,

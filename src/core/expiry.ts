@@ -41,9 +41,12 @@ export function findExpiryDates(
   skipStart: number,
   skipEnd: number,
   keywords: readonly KeywordHit[],
+  /** Accept only dates right after an expiry word (used beyond the number's own line). */
+  requireKeyword = false,
 ): number[] {
   const found: number[] = [];
-  const consider = (slice: string, base: number, pattern: RegExp, needsKeyword: boolean, yearGroup: number) => {
+  const consider = (slice: string, base: number, pattern: RegExp, needsKeywordHere: boolean, yearGroup: number) => {
+    const needsKeyword = needsKeywordHere || requireKeyword;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(slice); m; m = pattern.exec(slice)) {
       const at = base + m.index;
@@ -69,7 +72,7 @@ export function findExpiryDates(
     for (let m = NAMED.exec(folded); m; m = NAMED.exec(folded)) {
       const at = a + m.index;
       const year = m[1]!;
-      if (year.length === 2 && !keywordBefore(keywords, at)) continue;
+      if ((year.length === 2 || requireKeyword) && !keywordBefore(keywords, at)) continue;
       if (year.length === 4 && (Number(year) < 1990 || Number(year) > 2099)) continue;
       found.push(at);
     }
