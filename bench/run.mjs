@@ -91,7 +91,7 @@ async function repeat(reps, fn) {
     times.push(r.ms);
     value = r.value;
   }
-  return { ms: median(times), times, value };
+  return { ms: median(times), value };
 }
 
 /** Reads a file (or every file under a folder) once so the timed runs hit the page cache. */
