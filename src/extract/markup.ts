@@ -1,6 +1,8 @@
 /**
  * XML and HTML: text runs and attribute values, entities decoded, each with the element or
- * attribute it belongs to and the line/column where it starts in the file.
+ * attribute it belongs to and the line/column where it starts in the file. Each segment's
+ * `locate` maps an offset in its decoded text back to the file (line, column and `offset` =
+ * UTF-16 offset in the decoded file), exact across entities and removed inline tags.
  *
  * Built on htmlparser2's Tokenizer rather than its Parser: the Parser keeps open elements with
  * `Array#unshift`, which makes deep nesting quadratic (100 000 levels took 4.5 s here); our own
@@ -9,14 +11,14 @@
  */
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { ExtractError } from '../errors.js';
-import type { ExtractItem, Segment } from '../types.js';
+import type { ExtractItem, Location, Segment } from '../types.js';
 import { decodeForExtract, textLimitWarning, throwIfAborted } from './text.js';
 import type { ExtractContext, Extractor, FormatId } from './types.js';
 
 /** Open elements tracked for naming; deeper levels are counted only. */
 export const MAX_MARKUP_DEPTH = 1000;
-/** Characters handed to the tokenizer between abort checks and yields. */
-const WRITE_CHUNK = 1024 * 1024;
+/** Characters handed to the tokenizer between abort checks and yields (small: fewer segments held at once). */
+const WRITE_CHUNK = 64 * 1024;
 /** How far down the element stack a close tag looks for its opener. */
 const CLOSE_SEARCH = 64;
 
@@ -38,33 +40,84 @@ const HTML_SELF_CLOSING_SIBLINGS = new Set('p li td th tr option dt dd'.split(' 
 const VALUE_ATTRIBUTES = new Set(['value', 'content']);
 const NAMING_ATTRIBUTES = ['name', 'id', 'property', 'itemprop'];
 
-/** Turns string offsets into 1-based line/column, walking forward with a cursor. */
-class LineLocator {
-  private line = 1;
-  private lineStart = 0;
-  private scanned = 0;
+function lineBreaks(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i);
+  return out;
+}
 
-  constructor(private readonly text: string) {}
+/** Maps an offset in extracted text to the offset in the source it came from. */
+type SourceMap = (offset: number) => number;
 
-  at(offset: number): { line: number; column: number } {
-    if (offset < this.scanned) {
-      this.line = 1;
-      this.lineStart = 0;
-      this.scanned = 0;
+/**
+ * Text assembled from pieces of the source, remembering where each piece came from: verbatim
+ * slices map character by character; a decoded entity or an inserted space maps to one place.
+ */
+class Pieces {
+  // Reused across runs; `count` marks the live entries (truncating arrays is slow in V8).
+  private readonly parts: string[] = [];
+  private readonly textStarts: number[] = [];
+  /** Source offset per piece; bitwise NOT for pieces that are not verbatim copies. */
+  private readonly sources: number[] = [];
+  private count = 0;
+  private length = 0;
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  get first(): number {
+    const source = this.sources[0]!;
+    return source < 0 ? ~source : source;
+  }
+
+  get last(): string | undefined {
+    return this.count === 0 ? undefined : this.parts[this.count - 1];
+  }
+
+  add(text: string, source: number, verbatim: boolean): void {
+    this.parts[this.count] = text;
+    this.textStarts[this.count] = this.length;
+    this.sources[this.count] = verbatim ? source : ~source;
+    this.count++;
+    this.length += text.length;
+  }
+
+  text(): string {
+    return this.count === 1 ? this.parts[0]! : this.parts.slice(0, this.count).join('');
+  }
+
+  map(): SourceMap {
+    if (this.count === 1 && this.sources[0]! >= 0) {
+      const start = this.sources[0]!;
+      return (offset) => start + offset;
     }
-    for (let i = this.text.indexOf('\n', this.scanned); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) {
-      this.line++;
-      this.lineStart = i + 1;
-    }
-    this.scanned = offset;
-    return { line: this.line, column: offset - this.lineStart + 1 };
+    const textStarts = this.textStarts.slice(0, this.count);
+    const sources = this.sources.slice(0, this.count);
+    return (offset) => {
+      let lo = 0;
+      let hi = textStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (textStarts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const source = sources[lo]!;
+      return source >= 0 ? source + offset - textStarts[lo]! : ~source;
+    };
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.length = 0;
   }
 }
 
 interface PendingAttribute {
-  name: string;
-  value: string;
-  start: number;
+  readonly name: string;
+  readonly value: string;
+  readonly start: number;
+  readonly map: SourceMap;
 }
 
 /** Tokenizer callbacks that turn one document into segments, collected until `take()`. */
@@ -74,22 +127,23 @@ class MarkupCollector implements TokenizerCallbacks {
   truncated = false;
 
   private readonly html: boolean;
-  private readonly locator: LineLocator;
   private readonly stack: string[] = [];
   private overflow = 0;
   /** End of the last token seen: where a text run that starts with an entity begins. */
   private cursor = 0;
 
-  private readonly runParts: string[] = [];
-  private runStart = -1;
+  private readonly run = new Pieces();
   private runName: string | undefined;
 
   private tagName = '';
   private attributes: PendingAttribute[] = [];
   private attributeName = '';
   private attributeNameEnd = 0;
-  private attributeValue = '';
-  private attributeStart = -1;
+  private readonly attribute = new Pieces();
+  /** End of the last verbatim piece of the attribute value: where a following entity starts. */
+  private attributeCursor = 0;
+  /** Offsets of the line breaks in the source, built on first use. */
+  private newlines: number[] | undefined;
 
   constructor(
     private readonly source: string,
@@ -97,45 +151,58 @@ class MarkupCollector implements TokenizerCallbacks {
     private readonly maxChars: number,
   ) {
     this.html = !xml;
-    this.locator = new LineLocator(source);
   }
 
-  private emit(text: string, start: number, fieldName: string | undefined): void {
+  /** Line, column and offset in the file of a source offset; any order (attributes of an inline tag come before the run around them). */
+  private position(offset: number): Location {
+    const newlines = (this.newlines ??= lineBreaks(this.source));
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const lineStart = lo === 0 ? 0 : newlines[lo - 1]! + 1;
+    return { line: lo + 1, column: offset - lineStart + 1, offset };
+  }
+
+  private emit(text: string, start: number, fieldName: string | undefined, map: SourceMap): void {
     if (this.truncated || !/\S/.test(text)) return;
     if (this.chars + text.length > this.maxChars) {
       text = text.slice(0, this.maxChars - this.chars);
       this.truncated = true;
     }
     this.chars += text.length;
-    const segment: Segment =
-      fieldName === undefined
-        ? { text, at: this.locator.at(start) }
-        : { text, at: this.locator.at(start), fieldName };
-    this.out.push(segment);
+    const { line, column } = this.position(start);
+    const at: Location = { line, column };
+    const position = (offset: number): Location => this.position(map(offset));
+    // Entities and joined inline elements shift offsets, so positions come from the source map.
+    // `this.at`, not the `at` above: a caller that re-bases a copy of the segment (mail adds its
+    // `entry`) keeps what it added.
+    function locate(this: Segment | undefined, offset: number): Location {
+      return { ...(this?.at ?? at), ...position(offset) };
+    }
+    this.out.push(fieldName === undefined ? { text, at, locate } : { text, at, fieldName, locate });
   }
 
-  private addText(text: string, start: number): void {
-    if (this.runStart < 0) {
-      this.runStart = start;
-      this.runName = this.stack[this.stack.length - 1];
-    }
-    this.runParts.push(text);
+  private addText(text: string, source: number, verbatim: boolean): void {
+    if (this.run.empty) this.runName = this.stack[this.stack.length - 1];
+    this.run.add(text, source, verbatim);
   }
 
   private endRun(): void {
-    if (this.runStart < 0) return;
-    const text = this.runParts.length === 1 ? this.runParts[0]! : this.runParts.join('');
-    this.emit(text, this.runStart, this.runName);
-    this.runParts.length = 0;
-    this.runStart = -1;
+    if (this.run.empty) return;
+    this.emit(this.run.text(), this.run.first, this.runName, this.run.map());
+    this.run.clear();
   }
 
   /** At an element boundary: HTML inline elements continue the run, spaced ones add a space. */
   private boundary(name: string): void {
     if (this.html && HTML_INLINE.has(name)) return;
     if (this.html && HTML_SPACED.has(name)) {
-      const last = this.runParts[this.runParts.length - 1];
-      if (last !== undefined && !/\s$/.test(last)) this.runParts.push(' ');
+      const last = this.run.last;
+      if (last !== undefined && !/\s$/.test(last)) this.run.add(' ', this.cursor, false);
       return;
     }
     this.endRun();
@@ -163,7 +230,7 @@ class MarkupCollector implements TokenizerCallbacks {
     const stack = this.stack;
     for (let i = stack.length - 1; i >= 0 && i >= stack.length - CLOSE_SEARCH; i--) {
       if (stack[i] === name) {
-        stack.length = i;
+        while (stack.length > i) stack.pop();
         return;
       }
     }
@@ -182,7 +249,7 @@ class MarkupCollector implements TokenizerCallbacks {
     }
     for (const attribute of attributes) {
       const name = label !== undefined && VALUE_ATTRIBUTES.has(attribute.name) ? label : attribute.name;
-      this.emit(attribute.value, attribute.start, name);
+      this.emit(attribute.value, attribute.start, name, attribute.map);
     }
     this.attributes = [];
   }
@@ -199,23 +266,23 @@ class MarkupCollector implements TokenizerCallbacks {
   }
 
   ontext(start: number, end: number): void {
-    this.addText(this.source.slice(start, end), start);
+    this.addText(this.source.slice(start, end), start, true);
     this.cursor = end;
   }
 
   ontextentity(codepoint: number, end: number): void {
-    this.addText(String.fromCodePoint(codepoint), this.cursor);
+    this.addText(String.fromCodePoint(codepoint), this.cursor, false);
     this.cursor = end;
   }
 
   oncdata(start: number, end: number, endOffset: number): void {
-    this.addText(this.source.slice(start, end - endOffset), start);
+    this.addText(this.source.slice(start, end - endOffset), start, true);
     this.cursor = end + 1;
   }
 
   oncomment(start: number, end: number, endOffset: number): void {
     this.endRun();
-    this.emit(this.source.slice(start, end - endOffset), start, undefined);
+    this.emit(this.source.slice(start, end - endOffset), start, undefined, (offset) => start + offset);
     this.cursor = end + 1;
   }
 
@@ -229,26 +296,28 @@ class MarkupCollector implements TokenizerCallbacks {
   onattribname(start: number, end: number): void {
     this.attributeName = this.tagNameOf(start, end);
     this.attributeNameEnd = end;
-    this.attributeValue = '';
-    this.attributeStart = -1;
+    this.attribute.clear();
   }
 
   onattribdata(start: number, end: number): void {
-    if (this.attributeStart < 0) this.attributeStart = start;
-    this.attributeValue += this.source.slice(start, end);
+    this.attribute.add(this.source.slice(start, end), start, true);
+    this.attributeCursor = end;
   }
 
   onattribentity(codepoint: number): void {
-    if (this.attributeStart < 0) this.attributeStart = this.valueStart();
-    this.attributeValue += String.fromCodePoint(codepoint);
+    const at = this.attribute.empty ? this.valueStart() : this.attributeCursor;
+    this.attribute.add(String.fromCodePoint(codepoint), at, false);
+    // The tokenizer does not say where an entity in an attribute ends; `;` usually does.
+    const semicolon = this.source.indexOf(';', at);
+    this.attributeCursor = semicolon !== -1 && semicolon - at <= 32 ? semicolon + 1 : at + 1;
   }
 
   onattribend(_quote: number, end: number): void {
-    if (this.attributeStart >= 0) {
-      this.attributes.push({ name: this.attributeName, value: this.attributeValue, start: this.attributeStart });
+    const value = this.attribute;
+    if (!value.empty) {
+      this.attributes.push({ name: this.attributeName, value: value.text(), start: value.first, map: value.map() });
     }
-    this.attributeValue = '';
-    this.attributeStart = -1;
+    value.clear();
     this.cursor = end;
   }
 

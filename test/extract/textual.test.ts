@@ -322,12 +322,36 @@ describe('xml', () => {
 
   it('a text run starting with an entity starts at the entity', async () => {
     const out = await segments(xmlExtractor, '<a>\n<b>&amp;x</b></a>');
-    expect(out).toEqual([{ text: '&x', at: { line: 2, column: 4 }, fieldName: 'b' }]);
+    expect(out).toMatchObject([{ text: '&x', at: { line: 2, column: 4 }, fieldName: 'b' }]);
   });
 
   it('an attribute value starting with an entity starts after the quote', async () => {
     const out = await segments(xmlExtractor, `<a k = '&lt;${PAN_A}'/>`);
-    expect(out).toEqual([{ text: `<${PAN_A}`, at: { line: 1, column: 9 }, fieldName: 'k' }]);
+    expect(out).toMatchObject([{ text: `<${PAN_A}`, at: { line: 1, column: 9 }, fieldName: 'k' }]);
+  });
+
+  it('locate maps offsets in decoded text back to the file, past entities and line breaks', async () => {
+    const body = `<r>\n  <note>A&amp;B &#x4e2d;\n   pan ${PAN_A}</note>\n  <v k="&quot;&lt;x&gt; ${PAN_B}"/>\n</r>`;
+    const out = await segments(xmlExtractor, body);
+    const where = (needle: string) => {
+      const offset = body.indexOf(needle);
+      const before = body.slice(0, offset).split('\n');
+      return { line: before.length, column: before.at(-1)!.length + 1, offset };
+    };
+    const note = out.find((s) => s.fieldName === 'note')!;
+    expect(note.text).toBe(`A&B \u4e2d\n   pan ${PAN_A}`);
+    expect(note.locate!(note.text.indexOf(PAN_A))).toEqual(where(PAN_A));
+    expect(note.locate!(note.text.indexOf('B'))).toEqual(where('B'));
+    const value = out.find((s) => s.fieldName === 'k')!;
+    expect(value.text).toBe(`"<x> ${PAN_B}`);
+    expect(value.locate!(value.text.indexOf(PAN_B))).toEqual(where(PAN_B));
+    expect(value.locate!(value.text.indexOf('x'))).toEqual(where('x&gt;'));
+  });
+
+  it('locate keeps what a caller adds to `at` of a copied segment', async () => {
+    const [segment] = await segments(xmlExtractor, `<pan>${PAN_A}</pan>`);
+    const rebased: Segment = { ...segment!, at: { ...segment!.at, entry: 'body.xml' } };
+    expect(rebased.locate!(0)).toEqual({ entry: 'body.xml', line: 1, column: 6, offset: 5 });
   });
 
   it('CDATA is text of its element; comments are scanned too', async () => {
@@ -394,6 +418,11 @@ describe('html', () => {
     const p = out.find((s) => s.text.startsWith('Card'))!;
     expect(p.fieldName).toBe('p');
     expect(p.at).toEqual({ line: 2, column: 4 });
+    // Offsets after the removed inline tags still point at the file.
+    const tail = PAN_A.slice(8);
+    const fileOffset = body.indexOf(`</b>${tail}`) + 4;
+    expect(p.locate!(p.text.indexOf(PAN_A) + 8)).toEqual({ line: 2, column: fileOffset - body.indexOf('\n') , offset: fileOffset });
+    expect(p.locate!(p.text.indexOf(PAN_A))).toMatchObject({ line: 2, column: body.indexOf(PAN_A.slice(0, 8)) - body.indexOf('\n') });
   });
 
   it('scans <script> and <style> contents without decoding entities there', async () => {
