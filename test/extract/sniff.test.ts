@@ -11,6 +11,7 @@ import {
   utf8,
   zipOf,
 } from '../fixtures/textual.js';
+import { rng } from '../support/cards.js';
 
 const samples = formatSamples();
 
@@ -200,5 +201,18 @@ describe('sniff: text family', () => {
     const controls = utf8('abcdefghij'.repeat(10));
     for (let i = 0; i < controls.length; i += 8) controls[i] = 0x01;
     expect(sniff(controls)).toBe('binary');
+  });
+});
+
+describe('sniff: damaged input never throws', () => {
+  it('truncated and byte-flipped samples of every format give some format id', () => {
+    const random = rng(11);
+    for (const sample of Object.values(samples)) {
+      for (let i = 0; i < 40; i++) {
+        const bytes = sample.bytes.slice(0, Math.floor(random() * (sample.bytes.length + 1)));
+        for (let k = 0; k < 4 && bytes.length > 0; k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+        expect(typeof sniff(bytes, { filename: sample.filename })).toBe('string');
+      }
+    }
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvExtractor, MAX_RECORD_CHARS, sniffDelimiter, tsvExtractor } from '../../src/extract/csv.js';
 import { JsonValueReader, jsonExtractor } from '../../src/extract/json.js';
@@ -506,5 +507,70 @@ describe('rtf', () => {
 
   it('honours an aborted signal', async () => {
     await expectAborted(rtfExtractor, '{\\rtf1 x}');
+  });
+});
+
+describe('robustness on arbitrary input (property-based)', () => {
+  // No NUL: a NUL pattern would (rightly) make the decoder read the bytes as UTF-16.
+  const text = fc.string({
+    unit: fc.constantFrom('a', '1', ',', ';', '"', '\n', '\r', '\t', '{', '}', '[', ']', ':', '\\', '<', '>', '/', '&', '=', "'", ' ', '!', '-', '*', '?', 'é', '\u0001'),
+    maxLength: 300,
+  });
+
+  it('csv: every record is a slice of the input, fields lie inside their record, no text is lost', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, async (input) => {
+        const out = await segments(csvExtractor, input);
+        let from = 0;
+        for (const segment of out) {
+          const at = input.indexOf(segment.text, from);
+          expect(at).toBeGreaterThanOrEqual(0);
+          // Only line breaks (record separators) may be skipped between records.
+          expect(input.slice(from, at)).toMatch(/^[\r\n]*$/);
+          from = at + segment.text.length;
+          for (const field of segment.fields ?? []) {
+            expect(field.start).toBeGreaterThanOrEqual(0);
+            expect(field.end).toBeGreaterThanOrEqual(field.start);
+            expect(field.end).toBeLessThanOrEqual(segment.text.length);
+          }
+        }
+        expect(input.slice(from)).toMatch(/^[\r\n]*$/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('json: chunks concatenate to the input and fields stay inside their chunk', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, async (input) => {
+        const out = await segments(jsonExtractor, input);
+        expect(out.map((s) => s.text).join('')).toBe(input);
+        for (const segment of out) {
+          for (const field of segment.fields ?? []) {
+            expect(field.start).toBeGreaterThanOrEqual(0);
+            expect(field.end).toBeLessThanOrEqual(segment.text.length);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('xml, html and rtf never throw and locate stays inside the file', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, async (input) => {
+        for (const extractor of [xmlExtractor, htmlExtractor]) {
+          for (const segment of await segments(extractor, input)) {
+            for (let offset = 0; offset < segment.text.length; offset++) {
+              const where = segment.locate!(offset);
+              expect(where.offset).toBeGreaterThanOrEqual(0);
+              expect(where.offset).toBeLessThan(input.length);
+            }
+          }
+        }
+        await segments(rtfExtractor, `{\\rtf1 ${input}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
