@@ -220,6 +220,14 @@ describe('two PANs on a line: each companion goes to its nearest PAN', () => {
     expect(a.cvv).toBeUndefined();
   });
 
+  it.fails('a PAN alone on the next line does not take the expiry date of the PAN above (core bug: given to both)', () => {
+    // "exp 08/27" is 5 characters after the first PAN and 6 before the second, on the first's line.
+    const text = `${G} exp 08/27\n${GM}`;
+    const [a, b] = scan(text, ALL) as [Finding, Finding];
+    expectAt(text, a.expiry?.location, text.indexOf('08/27'));
+    expect(b.expiry).toBeUndefined();
+  });
+
   it.fails('an expiry date between two PANs, nearer the second, belongs to the second only (core bug: given to both)', () => {
     const text = `Card A: ${G} / Card B: exp 02/29, ${GM}`;
     const [a, b] = scan(text, ALL) as [Finding, Finding];

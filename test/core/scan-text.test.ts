@@ -153,6 +153,17 @@ describe('locations point at the first digit', () => {
     expectLocationsExact(text, findings);
   });
 
+  it('for companions on the line above a PAN alone on its line (LF and CRLF)', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['😀 Expiry 08/28', G1, 'foo', 'CVV 846 💳', P2, ''].join(eol);
+      const findings = scan(text, ALL);
+      expect(findings.map((f) => f.location.line)).toEqual([2, 5]);
+      expect(findings[0]!.expiry?.location).toEqual({ line: 1, column: 11, offset: text.indexOf('08/28') });
+      expect(findings[1]!.cvv?.location).toEqual({ line: 4, column: 5, offset: text.indexOf('846') });
+      expectLocationsExact(text, findings);
+    }
+  });
+
   it('for many PANs on many lines', () => {
     const lines: string[] = [];
     for (let i = 0; i < 200; i++) {
