@@ -163,6 +163,32 @@ describe('positives: where the number stands', () => {
   });
 });
 
+describe('positives: next to other numbers', () => {
+  const random = rng(12);
+  // before, after, and the digit groups they add to the PAN's run (single separators join them).
+  const NEIGHBOURS: ReadonlyArray<readonly [string, string, string[], string[]]> = [
+    ['Qty 2 ', '', ['2'], []],
+    ['Seat 12 ', '', ['12'], []],
+    ['Total 12.50 ', '', ['12', '50'], []],
+    ['', ' 12.50 EUR', [], ['12', '50']],
+    ['', ' 123', [], ['123']],
+    ['#12 ', ' x', ['12'], []],
+    ['2024-01-15 ', '', ['2024', '01', '15'], []],
+    ['', ' 2024-01-15', [], ['2024', '01', '15']],
+    ['', ', 42', [], []],
+  ];
+  it.each(NEIGHBOURS)('%j + PAN in groups + %j', (before, after, groupsBefore, groupsAfter) => {
+    for (let n = 0; n < 10; n++) {
+      const pan = panWhere('4', 16, random, (p) => {
+        const readings = validReadings([...groupsBefore, ...split(p, [4, 4, 4, 4]), ...groupsAfter]);
+        return readings.length === 1 && readings[0]![0] === groupsBefore.length && readings[0]![1] === groupsBefore.length + 3;
+      });
+      const text = `${before}${split(pan, [4, 4, 4, 4]).join(' ')}${after}`;
+      expectOne({ label: text, text, at: before.length, pan, brand: 'visa' }, {});
+    }
+  });
+});
+
 describe('negatives: glued, decimal, too long', () => {
   const random = rng(404);
   const pans = Array.from({ length: 6 }, (_, i) => cleanPan(['4', '51', '6011', '3528', '2221', '620'][i]!, 16, random, [[4, 4, 4, 4]]));
