@@ -421,6 +421,17 @@ describe('negatives: numbers that are something else', () => {
     }
   });
 
+  // German mobile numbers in E.164 are 13 digits starting 49 (+49 15x/16x/17x …); one in ten
+  // passes Luhn and then reads as a 13-digit Visa. No card number is written after a "+".
+  it.fails('E.164 phone numbers written without spaces, no label (core bug: "+4915…" read as a 13-digit Visa)', () => {
+    for (const lead of ['49151', '49160', '49170', '4369']) {
+      for (let n = 0; n < 5; n++) {
+        const e164 = makePan(lead, 13, random);
+        expectNotReported(`Call +${e164} today`);
+      }
+    }
+  });
+
   it('UUIDs (random version 4, hex)', () => {
     const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
     for (let n = 0; n < 3000; n++) {
