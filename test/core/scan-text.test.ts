@@ -77,6 +77,16 @@ describe('thresholds and options', () => {
     expect(() => scanText(text, { windowAfter: -3 })).toThrow(OptionsError);
   });
 
+  it('counts each Luhn-valid number held back once as suppressed (below threshold, test card, unknown IIN)', () => {
+    const held = [`order ${P2}`, '4111 1111 1111 1111', makePan('99', 16, random), `IMEI ${makePan('35', 15, random)}`];
+    const c = { rejected: 0, suppressed: 0 };
+    expect(scanText(held.join('\n'), { fingerprintKey: 'k' }, c)).toEqual([]);
+    expect(c).toEqual({ rejected: 0, suppressed: held.length });
+    const d = { rejected: 0, suppressed: 0 };
+    expect(scanText(held.join('\n'), { fingerprintKey: 'k', minConfidence: 'low', includeTestCards: true }, d)).toHaveLength(held.length);
+    expect(d).toEqual({ rejected: 0, suppressed: 0 });
+  });
+
   it('is pure: the same text and options give the same findings', () => {
     expect(scan(text, ALL)).toEqual(scan(text, ALL));
   });
