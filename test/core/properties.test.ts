@@ -159,6 +159,21 @@ describe('generated PANs in random text', () => {
     );
   });
 
+  it('a PAN is found at any offset (every alignment of the probe stride), after and before any digit-free text', () => {
+    const words = fc.string({ unit: fc.constantFrom(' ', 'a', 'Z', ',', '.', '\n', '\r\n', '(', 'é', '😀', '\u00a0', '-', '\t'), maxLength: 80 });
+    fc.assert(
+      fc.property(words, formattedPan, words, (b, p, a) => {
+        const text = `${b} ${p.text} ${a}`;
+        const findings = scan(text, ALL);
+        expect(findings, JSON.stringify(text)).toHaveLength(1);
+        expect(findings[0]!.location.offset).toBe(b.length + 1);
+        expect(findings[0]!.last4).toBe(p.pan.slice(-4));
+        expect(findings[0]!.length).toBe(p.pan.length);
+      }),
+      { numRuns: 1000, seed: 8 },
+    );
+  });
+
   it('every accepted grouping and separator round-trips: found once, with last four, length and brand', () => {
     const before = fc.constantFrom('', ' ', 'x ', '\n', 'line\r\n', '(', '"', ': ', '=', 'card ', '{"pan": "', '\t', '«', '[', 'paid 😀 ');
     const after = fc.constantFrom('', ' ', '.', ',', ')', '"', '\n', '\r\n', ';', ' end', '!', '"}', '»', ']');
