@@ -46,7 +46,7 @@ export class LineIndex {
 
 /** The location of `offset` in a segment: the extractor's own `locate`, else its base plus line counting. */
 export function locateInSegment(segment: Segment, lines: LineIndex, offset: number): Location {
-  if (segment.locate) return segment.locate(offset);
+  if (segment.locate) return { ...segment.at, ...segment.locate(offset) };
   const { at } = segment;
   const field = segment.fields && fieldContaining(segment, offset);
   const position = lines.at(offset);

@@ -58,17 +58,16 @@ describe('printableRuns', () => {
     }
   });
 
-  it('scans 64 MiB in well under a few seconds', () => {
+  // Speed is measured by `npm run bench`, not asserted here; this checks that a large input
+  // with runs repeated across it yields every run.
+  it('finds every repeated run across 64 MiB', () => {
     const block = concat(randomBytes(1 << 16, 9), utf8(`card ${PAN_A} `.repeat(100)), utf16le(`pan ${PAN_B} `.repeat(100)));
     const count = Math.ceil((64 << 20) / block.length);
     const big = new Uint8Array(block.length * count);
     for (let i = 0; i < count; i++) big.set(block, i * block.length);
-    const started = performance.now();
     let n = 0;
     for (const run of printableRuns(big)) if (run) n++;
-    const ms = performance.now() - started;
     expect(n).toBeGreaterThanOrEqual(2 * count);
-    expect(ms).toBeLessThan(3000);
   });
 });
 
