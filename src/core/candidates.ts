@@ -178,6 +178,10 @@ function asciiDigits(text: string, start: number, end: number): string {
   return digits;
 }
 
+function isSpaceSeparator(code: number): boolean {
+  return code === 32 || code === 0xa0 || code === 0x2009 || code === 0x202f || code === 0x2007;
+}
+
 function isTrack1Lead(text: string, start: number, from: number, to: number): boolean {
   const b = text.charCodeAt(start - 1);
   return (b === 66 || b === 98) && !isGlue(text, start - 2, from, to);
@@ -195,8 +199,10 @@ function readingsOf(text: string, from: number, to: number, groups: number): Can
     if (s === 0) {
       // Glued to a word on the left — except track 1's format code: `%B<pan>^`.
       if (isGlue(text, groupStart[0]! - 1, from, to) && !isTrack1Lead(text, groupStart[0]!, from, to)) continue;
-    } else if (text.charCodeAt(groupStart[s]! - 1) === 46) {
-      continue; // after "12." — inside a decimal number
+    } else if (!isSpaceSeparator(text.charCodeAt(groupStart[s]! - 1))) {
+      // Part of a run may be read alone only where a space sets it apart: "2024-01-15 4111 …".
+      // After "-" or "." it is the tail of one token: a decimal ("12.4111…"), a UUID, a reference.
+      continue;
     }
     let total = 0;
     for (let e = s; e < groups; e++) {
@@ -206,8 +212,8 @@ function readingsOf(text: string, from: number, to: number, groups: number): Can
       if (e === groups - 1) {
         // Glued on the right — except track 2 written with `D` as field separator: `<pan>D2708101…`.
         if (isGlue(text, groupEnd[e]!, from, to) && !isTrack2D(text, groupEnd[e]!, to)) continue;
-      } else if (text.charCodeAt(groupEnd[e]!) === 46) {
-        continue; // followed by ".5" — a decimal
+      } else if (!isSpaceSeparator(text.charCodeAt(groupEnd[e]!))) {
+        continue; // followed by "-…" or ".5": the head of a longer token or a decimal
       }
       if (!groupingAccepted(groupSize, s, e)) continue;
       let digits: string;

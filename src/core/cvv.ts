@@ -29,7 +29,9 @@ export function findSecurityCodes(text: string, hi: number, keywords: readonly K
       const length = i - start;
       const before = text.charCodeAt(start - 1);
       const after = text.charCodeAt(i);
-      const glued = isWordish(before) || isWordish(after);
+      // "735-846": the second run continues the first, it is no code either.
+      const continued = (before === 47 || before === 45 || before === 46) && isDigitCode(text.charCodeAt(start - 2));
+      const glued = isWordish(before) || isWordish(after) || continued;
       // Part of a date or longer number ("08/27", "123-456") is not a code.
       const joined = (after === 47 || after === 45 || after === 46) && isDigitCode(text.charCodeAt(i + 1));
       if (!glued && !joined && (length === 3 || (amex && length === 4))) {

@@ -144,8 +144,12 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     let score: number = SCORE.luhn;
 
     // The context window never reaches past a neighbouring PAN: its words and dates are its own.
-    const prevEnd = n > 0 ? picks[n - 1]!.extentEnd : 0;
-    const nextStart = n + 1 < picks.length ? picks[n + 1]!.candidate.start : text.length;
+    // Numbers of no known brand do not count as neighbours (a UUID's digit group must not hide
+    // the "uuid:" label from the group after it).
+    const prev = neighbour(picks, n, -1);
+    const next = neighbour(picks, n, 1);
+    const prevEnd = prev ? prev.extentEnd : 0;
+    const nextStart = next ? next.candidate.start : text.length;
     const lo = Math.max(prevEnd, lineBoundBefore(text, candidate.start, candidate.start - settings.windowBefore));
     const alone = lineBoundBefore(text, candidate.start, candidate.start - settings.windowBefore) < text.lastIndexOf('\n', candidate.start - 1) + 1;
     const hi = Math.min(nextStart, lineBoundAfter(text, pick.extentEnd, pick.extentEnd + settings.windowAfter, alone));
@@ -217,6 +221,12 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       reasons.push(`neg_field:${hint.keyword.replace(/\s+/g, '_')}`);
     }
 
+    // "+4915195804229": an international phone number, whatever its checksum says.
+    if (text.charCodeAt(candidate.start - 1) === 43 && !anyPositive) {
+      score += SCORE.negativeHard;
+      reasons.push('neg:phone_format');
+    }
+
     // Companions: expiry date and security code that belong to this PAN.
     const allKeywords = before.concat(after);
     const amex = pick.brand === 'amex';
@@ -231,6 +241,7 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       expiryAt ??= nearest(companionFields.expiry.filter((at) => at >= lo && at < hi), candidate.start, pick.extentEnd);
       if (expiryAt === undefined && fields.length > 0) expiryAt = nearestInRecord(companionFields.expiry, picks, n);
     }
+    if (expiryAt !== undefined && pick.trackExpiryAt === undefined && closerToNeighbour(text, expiryAt, candidate, prev, next)) expiryAt = undefined;
     if (expiryAt !== undefined) {
       score += SCORE.expiry;
       reasons.push(`expiry@${relative(expiryAt, candidate.start, candidate.end)}`);
@@ -241,6 +252,7 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       const codes = companionFields.code.filter((c) => looksLikeSecurityCodeValue(text.slice(c.start, c.end), amex)).map((c) => c.start);
       cvvAt = nearestInRecord(codes, picks, n);
     }
+    if (cvvAt !== undefined && closerToNeighbour(text, cvvAt, candidate, prev, next)) cvvAt = undefined;
     if (cvvAt !== undefined) {
       score += SCORE.cvv;
       reasons.push(`cvv@${relative(cvvAt, candidate.start, candidate.end)}`, 'sad:cvv');
@@ -417,6 +429,25 @@ function nearestInRecord(offsets: readonly number[], picks: readonly Pick[], sel
     }
   }
   return best;
+}
+
+function neighbour(picks: readonly Pick[], n: number, step: 1 | -1): Pick | undefined {
+  for (let i = n + step; i >= 0 && i < picks.length; i += step) if (picks[i]!.brandOk) return picks[i];
+  return undefined;
+}
+
+/** Distance from a companion to a PAN: lines first (a record is a line), then characters. */
+function distance(text: string, at: number, c: Candidate): number {
+  const [from, to] = at < c.start ? [at, c.start] : [c.end, at];
+  let lines = 0;
+  for (let nl = text.indexOf('\n', from); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) lines++;
+  return lines * 1_000_000 + (to - from);
+}
+
+/** A companion between two PANs belongs to the nearer one. */
+function closerToNeighbour(text: string, at: number, self: Candidate, prev: Pick | undefined, next: Pick | undefined): boolean {
+  const own = distance(text, at, self);
+  return (prev !== undefined && distance(text, at, prev.candidate) < own) || (next !== undefined && distance(text, at, next.candidate) < own);
 }
 
 function relative(at: number, start: number, end: number): string {
