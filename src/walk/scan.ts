@@ -6,13 +6,27 @@
  * Flow control: the consumer pulls. At most `concurrency` files are in workers and at most
  * `concurrency` more wait stat-ed and ready, so at most 2 × concurrency files are in flight;
  * while the consumer does not pull, nothing new is walked or submitted.
+ *
+ * Where files are parsed: small plain-text files on the main thread, everything else in worker
+ * threads. Measured on the 2-core project machine (under load from other jobs) with 2 000 files
+ * of 220 bytes: the main thread scanned them in 0.6–1.9 s, the worker pool in 4.3–7.2 s — a
+ * worker round trip costs ~2 ms per file there, against ~0.3 ms for the scan itself. Workers
+ * are kept for everything that needs a third-party parser or can be large: only they can be
+ * terminated (a synchronous hang), have a heap limit, and keep a parser's prototype pollution
+ * out of our isolate. Plain text of at most {@link INLINE_MAX_BYTES} goes through our own
+ * decoder and detector only, whose work is linear in the input and bounded by the size.
  */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { describeError } from '../errors.js';
+import { sniff } from '../extract/sniff.js';
+import type { FormatId } from '../extract/types.js';
 import { OptionsError, resolveSettings, type Settings } from '../options.js';
-import { scanStream } from '../scanner.js';
+import { scanBuffer, scanStream } from '../scanner.js';
 import type {
+  FileReport,
   Brand,
   Confidence,
   Finding,
@@ -206,6 +220,44 @@ interface Running {
 
 const STDIN_NAME = '-';
 
+/** Largest file that may be scanned on the main thread (if it sniffs as plain text). */
+export const INLINE_MAX_BYTES = 64 * 1024;
+
+/** Formats handled by cardhound's own code only (no third-party parser), safe on the main thread. */
+const INLINE_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['text', 'csv', 'tsv', 'json']);
+
+const NO_STATS: FileReport['stats'] = { bytes: 0, segments: 0, chars: 0, nested: 0, suppressed: 0, rejected: 0, durationMs: 0, format: 'unknown' };
+
+/**
+ * Scans a small file on the main thread if it is plain text; `undefined` means "give it to a
+ * worker". Never rejects.
+ */
+async function scanInline(file: WalkFile, options: ScanOptions): Promise<FileReport | undefined> {
+  let bytes: Uint8Array;
+  let handle;
+  try {
+    // O_NONBLOCK: if the file was swapped for a FIFO since the listing, opening must not wait for a writer.
+    handle = await open(file.abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > INLINE_MAX_BYTES) return undefined;
+    bytes = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    bytes = bytes.subarray(0, filled);
+  } catch (error) {
+    const { code, message } = describeError(error);
+    return { findings: [], errors: [{ type: 'error', path: file.abs, code, message }], stats: NO_STATS };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+  if (!INLINE_FORMATS.has(sniff(bytes, { filename: file.abs }))) return undefined;
+  return scanBuffer(bytes, { filename: file.abs }, options);
+}
+
 async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: ScanInternals): AsyncGenerator<ScanEvent, void, undefined> {
   const started = performance.now();
   const tally = new Tally();
@@ -268,15 +320,26 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
     yield { type: 'error', path, code, message } satisfies ScanErrorRecord;
   };
 
-  const submit = (file: WalkFile): void => {
-    const id = nextId++;
+  const inlineOptions: ScanOptions = { ...plan.workerOptions, signal };
+  const inWorker = (file: WalkFile): Promise<TaskOutcome> => {
     pool ??= new ParserPool({
       concurrency: plan.concurrency,
       timeoutMs: plan.settings.limits.timeoutMs,
       heapMb: internals.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB,
     });
+    return pool.run({ path: file.abs, options: plan.workerOptions }, signal);
+  };
+  const submit = (file: WalkFile): void => {
+    const id = nextId++;
     internals.onParse?.(file.abs);
-    const done = pool.run({ path: file.abs, options: plan.workerOptions }, signal).then((outcome): Wake => ({ kind: 'task', id, outcome }));
+    const outcome =
+      file.size <= INLINE_MAX_BYTES
+        ? scanInline(file, inlineOptions).then(
+            (report): TaskOutcome | Promise<TaskOutcome> => (report ? { kind: 'report', report } : inWorker(file)),
+            (error: unknown): TaskOutcome => ({ kind: 'failed', ...describeError(error) }),
+          )
+        : inWorker(file);
+    const done = outcome.then((result): Wake => ({ kind: 'task', id, outcome: result }));
     running.set(id, { file, done });
   };
 

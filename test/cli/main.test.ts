@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardLine, pans } from '../walk/fixtures.js';
+import { cardLine, pans, WORKER_SIZED } from '../walk/fixtures.js';
 import { makeTree, permissionsEnforced, removeTree } from '../walk/tree.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
@@ -76,7 +76,7 @@ describe('dist/cli.js', () => {
   });
 
   it('finishes with a summary saying aborted on SIGINT', async () => {
-    const root = tree({ 'x__cardhound_hang__.txt': 'x', 'a.txt': 'fine\n' });
+    const root = tree({ 'x__cardhound_hang__.txt': WORKER_SIZED, 'a.txt': 'fine\n' });
     let interrupted = 0;
     // The first progress line proves the scan is under way (start-up loads every parser library,
     // which takes seconds on a busy machine); Ctrl-C then.

@@ -11,7 +11,7 @@ import { run, type CliIo } from '../../src/cli/run.js';
 import type { ScanEvent } from '../../src/types.js';
 import { TOOL_VERSION } from '../../src/walk/version.js';
 import { leakedPans } from '../support/cards.js';
-import { cardLine, masked, pans } from '../walk/fixtures.js';
+import { cardLine, masked, pans, WORKER_SIZED } from '../walk/fixtures.js';
 import { makeTree, removeTree } from '../walk/tree.js';
 
 interface Outcome {
@@ -133,7 +133,7 @@ describe('exit status', () => {
   });
 
   it('3 with one timeout record when a parser hangs (--timeout)', async () => {
-    const root = tree({ 'x__cardhound_hang__.txt': 'x', 'ok.txt': 'fine\n' });
+    const root = tree({ 'x__cardhound_hang__.txt': WORKER_SIZED, 'ok.txt': 'fine\n' });
     const { status, stdout } = await cli(['scan', '--timeout', '0.5', '--format', 'ndjson', root]);
     expect(status).toBe(3);
     const errors = stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((r) => r.type === 'error');
@@ -263,7 +263,7 @@ describe('terminal behaviour', () => {
   });
 
   it('draws progress on a terminal stderr, erases it, and stays silent with --quiet or off a terminal', async () => {
-    const root = tree({ 'slow__cardhound_hang__.txt': 'x', 'a.txt': 'fine\n' });
+    const root = tree({ 'slow__cardhound_hang__.txt': WORKER_SIZED, 'a.txt': 'fine\n' });
     const shown = await cli(['scan', '--timeout', '0.6', root], { stderrIsTTY: true });
     expect(shown.stderr).toContain('scanning: ');
     expect(shown.stderr.endsWith('\r\u001b[2K')).toBe(true);

@@ -3,7 +3,14 @@
  * (never real cards) with a keyword and an expiry, so each is a `high` finding.
  */
 import type { ScanEvent, ScanErrorRecord, ScanSummary, Finding } from '../../src/types.js';
+import { INLINE_MAX_BYTES } from '../../src/walk/scan.js';
 import { BRAND_SAMPLES, group, makePans } from '../support/cards.js';
+
+/**
+ * Content for the test-hook files (`__cardhound_hang__`, `__cardhound_oom__`): the hooks live in
+ * the worker, and only files over the main-thread limit are sure to be parsed there.
+ */
+export const WORKER_SIZED = 'x'.repeat(INLINE_MAX_BYTES + 1);
 
 /** 16-digit samples only: they print as 4-4-4-4. */
 const SIXTEEN = BRAND_SAMPLES.filter((sample) => sample.length === 16 && ['visa', 'mastercard', 'discover'].includes(sample.brand));

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/options.js';
 import { scan, scanWith } from '../../src/walk/scan.js';
 import type { ScanOptions } from '../../src/types.js';
-import { cardLine, collect, masked, pans } from './fixtures.js';
+import { cardLine, collect, masked, pans, WORKER_SIZED } from './fixtures.js';
 import { makeFifo, makeTree, permissionsEnforced, removeTree } from './tree.js';
 
 const trees: string[] = [];
@@ -42,6 +42,8 @@ describe('scan', () => {
       'sub/deeper/export.csv': `id,comment\n1,"${cardLine(b!).trim()}"\n`,
       'sub/again.txt': cardLine(a!) + cardLine(c!),
       'clean.txt': 'nothing to see here\n',
+      // Over the main-thread limit: parsed in a worker.
+      'big.log': 'filler line\n'.repeat(8000) + cardLine(b!),
     });
     const fifo = makeFifo(join(root, 'pipe'));
     const result = await collect(scan([root, join(root, 'missing.txt')], OPTIONS));
@@ -53,6 +55,7 @@ describe('scan', () => {
         `${join(root, 'sub/again.txt')}|${masked(a!)}`,
         `${join(root, 'sub/again.txt')}|${masked(c!)}`,
         `${join(root, 'sub/deeper/export.csv')}|${masked(b!)}`,
+        `${join(root, 'big.log')}|${masked(b!)}`,
       ].sort(),
     );
     // Two workers fingerprint with one key: the same card has one fingerprint across files.
@@ -61,20 +64,24 @@ describe('scan', () => {
     expect(result.errors).toEqual([
       { type: 'error', path: join(root, 'missing.txt'), code: 'not_found', message: expect.any(String) },
     ]);
+    // One key for the main thread and every worker: b has one fingerprint in both places.
+    const ofB = result.findings.filter((f) => f.masked === masked(b!)).map((f) => f.fingerprint);
+    expect(ofB).toHaveLength(2);
+    expect(new Set(ofB).size).toBe(1);
     expect(result.summary).toMatchObject({
       type: 'summary',
-      files: 4,
+      files: 5,
       skipped: fifo ? 1 : 0,
       errors: 1,
-      findings: 4,
+      findings: 5,
       byBrand: expect.any(Object),
-      byKind: { pan: 4 },
+      byKind: { pan: 5 },
       complete: false,
       aborted: false,
       fingerprintKey: 'random',
     });
-    expect(result.summary.bytes).toBeGreaterThan(100);
-    expect(result.summary.byConfidence.high).toBe(4);
+    expect(result.summary.bytes).toBeGreaterThan(96_000);
+    expect(result.summary.byConfidence.high).toBe(5);
     expect(result.order.at(-1)).toBe('summary');
   });
 
@@ -87,7 +94,7 @@ describe('scan', () => {
 
   it('turns a parser that hangs into one timeout record; every other file is still reported', async () => {
     const list = pans(5, 21);
-    const spec: Record<string, string> = { 'stuck__cardhound_hang__.txt': 'x' };
+    const spec: Record<string, string> = { 'stuck__cardhound_hang__.txt': WORKER_SIZED };
     list.forEach((pan, i) => (spec[`f${i}.txt`] = cardLine(pan)));
     const root = tree(spec);
     const started = performance.now();
@@ -101,9 +108,21 @@ describe('scan', () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
+  it('parses small plain text on the main thread and everything else in a worker', async () => {
+    // The hang hook lives in the worker only: which file hangs tells where it was parsed.
+    const root = tree({
+      'small__cardhound_hang__.txt': 'plain small text\n',
+      'binary__cardhound_hang__.bin': '\u0000\u0001\u0002 binary',
+      'large__cardhound_hang__.txt': WORKER_SIZED,
+    });
+    const result = await collect(scan(root, { ...OPTIONS, limits: { timeoutMs: 500 } }));
+    expect(result.errors.map((e) => e.path).sort()).toEqual([join(root, 'binary__cardhound_hang__.bin'), join(root, 'large__cardhound_hang__.txt')]);
+    expect(result.summary.files).toBe(1);
+  });
+
   it('turns a heap blow-up into a memory_limit record and goes on', async () => {
     const [pan] = pans(1, 31);
-    const root = tree({ 'big__cardhound_oom__.txt': 'x', 'ok.txt': cardLine(pan!) });
+    const root = tree({ 'big__cardhound_oom__.txt': WORKER_SIZED, 'ok.txt': cardLine(pan!) });
     const result = await collect(scanWith(root, { ...OPTIONS, limits: { timeoutMs: 30_000 } }, { workerHeapMb: 32 }));
     expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'big__cardhound_oom__.txt'), 'memory_limit']]);
     expect(result.findings.map((f) => f.masked)).toEqual([masked(pan!)]);
@@ -133,7 +152,7 @@ describe('scan', () => {
   });
 
   it('stops promptly on abort, even with a parser stuck, and says so in the summary', async () => {
-    const spec: Record<string, string> = { 'a__cardhound_hang__.txt': 'x', 'b__cardhound_hang__.txt': 'x' };
+    const spec: Record<string, string> = { 'a__cardhound_hang__.txt': WORKER_SIZED, 'b__cardhound_hang__.txt': WORKER_SIZED };
     for (let i = 0; i < 40; i++) spec[`many/f${i}.txt`] = 'plain\n';
     const root = tree(spec);
     const controller = new AbortController();
@@ -146,7 +165,7 @@ describe('scan', () => {
   });
 
   it('emits progress events while files are in work', async () => {
-    const root = tree({ 'slow__cardhound_hang__.txt': 'x', 'a.txt': 'hello\n' });
+    const root = tree({ 'slow__cardhound_hang__.txt': WORKER_SIZED, 'a.txt': 'hello\n' });
     const result = await collect(scan(root, { ...OPTIONS, progressIntervalMs: 100, limits: { timeoutMs: 800 } }));
     expect(result.progress.length).toBeGreaterThanOrEqual(3);
     expect(result.progress.at(-1)).toMatchObject({
@@ -177,7 +196,7 @@ describe('scan', () => {
   });
 
   it('stops its workers when the consumer leaves early', async () => {
-    const root = tree({ 'a__cardhound_hang__.txt': 'x', 'b.txt': cardLine(pans(1, 61)[0]!) });
+    const root = tree({ 'a__cardhound_hang__.txt': WORKER_SIZED, 'b.txt': cardLine(pans(1, 61)[0]!) });
     const started = performance.now();
     for await (const event of scan(root, { ...OPTIONS, limits: { timeoutMs: 60_000 } })) {
       if (event.type === 'finding') break;
