@@ -107,7 +107,9 @@ function displayOf(root: Root, rel: string): string {
  * Streams the files under `args` (files, folders, or globs such as `share/**\/*.csv`), plus an
  * error record for every argument, folder or file that could not be read and a skip item for
  * every special file. Explicitly named files are scanned regardless of include, exclude and
- * hidden (as ripgrep does); shards apply to everything. Never throws for file-system trouble.
+ * hidden (as ripgrep does), and an argument that is a symbolic link is followed; shards apply to
+ * everything. Glob-, hidden- and shard-filtered files are not reported at all (they are out of
+ * scope, not passed over). Never throws for file-system trouble.
  */
 export async function* walk(args: readonly string[], options: WalkOptions): AsyncGenerator<WalkItem, void, undefined> {
   const visited = new Set<string>();
