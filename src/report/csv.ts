@@ -7,7 +7,7 @@
  */
 import type { Finding, ScanErrorRecord, ScanEvent } from '../types.js';
 import type { Reporter } from './index.js';
-import { locationRecord } from './json.js';
+import { locationRecord, safeLabel } from './json.js';
 
 /** Column names in order. Finding rows leave the error columns empty, and the other way round. */
 export const CSV_COLUMNS = [
@@ -61,7 +61,7 @@ function line(row: Row): string {
 function findingRow(finding: Finding): Row {
   return {
     type: 'finding',
-    path: finding.path,
+    path: safeLabel(finding.path),
     ...locationRecord(finding.location),
     kind: finding.kind,
     brand: finding.brand,
@@ -82,7 +82,7 @@ function findingRow(finding: Finding): Row {
 function errorRow(error: ScanErrorRecord): Row {
   return {
     type: 'error',
-    path: error.path,
+    path: safeLabel(error.path),
     ...(error.location && locationRecord(error.location)),
     errorCode: error.code,
     errorMessage: error.message,

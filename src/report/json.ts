@@ -2,8 +2,20 @@
  * `json` format: one pretty-printed document `{ version, findings, errors, summary }` written at
  * the end. Also home of the record projections shared with `ndjson`.
  */
+import { redactDigitRuns } from '../core/mask.js';
 import type { CompanionRef, Finding, Location, ScanErrorRecord, ScanEvent, ScanSummary } from '../types.js';
 import type { Reporter } from './index.js';
+
+/**
+ * A label that comes from the data (a file path, an archive entry, a sheet name) as it may be
+ * printed: digit runs long enough to be a card number keep at most the BIN and the last four.
+ * The scanner masks what it names itself, but records can reach a reporter by other ways (the
+ * walker's display paths, sheet names from a workbook, events built by a caller), so every
+ * reporter masks again: a report must never be where a full PAN turns up.
+ */
+export function safeLabel<T extends string | undefined>(label: T): T {
+  return (label === undefined ? label : redactDigitRuns(label)) as T;
+}
 
 /** Version of the JSON document layout; bumped when a field changes meaning or goes away. */
 export const JSON_REPORT_VERSION = 1;
@@ -15,7 +27,7 @@ export const JSON_REPORT_VERSION = 1;
 /** A location with its contract fields only, in a fixed order. */
 export function locationRecord(location: Location): Location {
   const { entry, page, sheet, cell, row, line, column, offset } = location;
-  return { entry, page, sheet, cell, row, line, column, offset };
+  return { entry: safeLabel(entry), page, sheet: safeLabel(sheet), cell, row, line, column, offset };
 }
 
 function companionRecord(ref: CompanionRef | undefined): CompanionRef | undefined {
@@ -26,7 +38,7 @@ function companionRecord(ref: CompanionRef | undefined): CompanionRef | undefine
 export function findingRecord(finding: Finding): Finding {
   return {
     type: 'finding',
-    path: finding.path,
+    path: safeLabel(finding.path),
     location: locationRecord(finding.location),
     kind: finding.kind,
     brand: finding.brand,
@@ -48,7 +60,7 @@ export function findingRecord(finding: Finding): Finding {
 export function errorRecord(error: ScanErrorRecord): ScanErrorRecord {
   return {
     type: 'error',
-    path: error.path,
+    path: safeLabel(error.path),
     location: error.location && locationRecord(error.location),
     code: error.code,
     message: error.message,

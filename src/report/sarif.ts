@@ -11,7 +11,7 @@
 import { sep } from 'node:path';
 import type { Confidence, Finding, FindingKind, Location, ScanErrorRecord, ScanEvent, ScanSummary } from '../types.js';
 import type { Reporter, ReporterOptions } from './index.js';
-import { summaryRecord } from './json.js';
+import { safeLabel, summaryRecord } from './json.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** `originalUriBaseIds` key that relative artifact URIs are resolved against when a root is given. */
@@ -115,7 +115,7 @@ function artifactLocation(path: string | undefined, root: string | undefined): o
   // Text from stdin or from scanText has no URI; SARIF lets a description stand in for it.
   if (path === undefined) return { description: { text: 'text without a file name' } };
   if (path === '-') return { description: { text: 'standard input' } };
-  const uri = artifactUri(path, root);
+  const uri = artifactUri(safeLabel(path), root);
   return root !== undefined && !isAbsoluteUri(uri) ? { uri, uriBaseId: ROOT_BASE_ID } : { uri };
 }
 
@@ -130,14 +130,14 @@ function sarifLocation(path: string | undefined, location: Location | undefined,
   return {
     physicalLocation: { artifactLocation: artifactLocation(path, root), region: where },
     // A member of a container has no URI of its own that viewers understand; it is named here.
-    logicalLocations: location?.entry === undefined ? undefined : [{ fullyQualifiedName: location.entry, kind: 'resource' }],
+    logicalLocations: location?.entry === undefined ? undefined : [{ fullyQualifiedName: safeLabel(location.entry), kind: 'resource' }],
   };
 }
 
 function placeProperties(location: Location | undefined): object {
   if (!location) return {};
-  const { entry, page, sheet, cell, row } = location;
-  return { entry, page, sheet, cell, row };
+  const { page, cell, row } = location;
+  return { entry: safeLabel(location.entry), page, sheet: safeLabel(location.sheet), cell, row };
 }
 
 function message(finding: Finding): string {
@@ -194,7 +194,9 @@ function notification(error: ScanErrorRecord, root: string | undefined): object 
  * errors). Partial fingerprints are left out when the summary says the key was random.
  */
 export function createSarifReporter(options: ReporterOptions = {}): Reporter {
-  const { root, toolVersion } = options;
+  const { toolVersion } = options;
+  // Masked like the paths it is compared with (a folder name can hold a card number too).
+  const root = safeLabel(options.root);
   const findings: Finding[] = [];
   const errors: ScanErrorRecord[] = [];
   let summary: ScanSummary | undefined;

@@ -5,6 +5,7 @@
  */
 import type { Confidence, Counts, Finding, FindingKind, Location, ScanErrorRecord, ScanEvent, ScanSummary } from '../types.js';
 import type { Reporter, ReporterOptions } from './index.js';
+import { safeLabel } from './json.js';
 
 // File names and messages may hold control characters (a newline that forges a line, an ESC
 // sequence that repaints the terminal) or bidi overrides that make a name read as another.
@@ -18,7 +19,7 @@ function safe(text: string): string {
 function displayPath(path: string | undefined): string {
   if (path === undefined) return '<text>';
   if (path === '-') return '<stdin>';
-  return safe(path);
+  return safe(safeLabel(path));
 }
 
 /** Excel's own notation: a sheet name other than letters, digits, `_` and `.` is quoted, `'` doubled. */
@@ -28,7 +29,10 @@ function sheetName(name: string): string {
 
 /** A location as one short string: `entry page N Sheet!C12 line:column`, parts as known; `-` when none is. */
 export function formatLocation(location: Location): string {
-  const { entry, page, sheet, cell, row, line, column, offset } = location;
+  const { page, cell, row, line, column, offset } = location;
+  // Entry and sheet names come from the data: long digit runs are masked.
+  const entry = safeLabel(location.entry);
+  const sheet = safeLabel(location.sheet);
   const parts: string[] = [];
   if (entry !== undefined) parts.push(entry);
   if (page !== undefined) parts.push(`page ${page}`);
