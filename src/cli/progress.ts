@@ -26,8 +26,8 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e
 /** One progress line, at most `width` characters (the current file is shortened from the left). */
 export function formatProgress(progress: ScanProgress, width: number): string {
   const head =
-    `scanning: ${progress.files} files, ${human(progress.bytes)}, ${progress.findings} findings, ` +
-    `${progress.errors} errors, ${human(progress.rate)}/s`;
+    `${progress.files} files ${human(progress.bytes)} (${human(progress.rate)}/s), ` +
+    `${progress.findings} findings, ${progress.errors} errors`;
   if (progress.current === undefined) return head.slice(0, width);
   const room = width - head.length - 3;
   if (room < 8) return head.slice(0, width);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand, parseSize, UsageError } from '../../src/cli/args.js';
+import { formatProgress } from '../../src/cli/progress.js';
 import { run, type CliIo } from '../../src/cli/run.js';
 import type { ScanEvent } from '../../src/types.js';
 import { TOOL_VERSION } from '../../src/walk/version.js';
@@ -265,11 +266,21 @@ describe('terminal behaviour', () => {
   it('draws progress on a terminal stderr, erases it, and stays silent with --quiet or off a terminal', async () => {
     const root = tree({ 'slow__cardhound_hang__.txt': WORKER_SIZED, 'a.txt': 'fine\n' });
     const shown = await cli(['scan', '--timeout', '0.6', root], { stderrIsTTY: true });
-    expect(shown.stderr).toContain('scanning: ');
+    expect(shown.stderr).toMatch(/\d+ files .* findings, \d+ errors/);
     expect(shown.stderr.endsWith('\r\u001b[2K')).toBe(true);
     expect((await cli(['scan', '--timeout', '0.6', '--quiet', root], { stderrIsTTY: true })).stderr).toBe('');
     expect((await cli(['scan', '--timeout', '0.6', root], { stderrIsTTY: false })).stderr).toBe('');
     expect((await cli(['scan', '--timeout', '0.6', '--progress', '--no-progress', root], { stderrIsTTY: true })).stderr).toBe('');
+  });
+
+  it('fits the progress line to the terminal, shortening the current path from the left', () => {
+    const progress = { type: 'progress', files: 1234, bytes: 5 * 1024 ** 2, findings: 3, errors: 1, rate: 1024 ** 2 } as const;
+    expect(formatProgress(progress, 200)).toBe('1234 files 5.0 MiB (1.0 MiB/s), 3 findings, 1 errors');
+    const line = formatProgress({ ...progress, current: `/share/${'deep/'.repeat(30)}last\u001b[2Jfile.txt` }, 100);
+    expect(line).toHaveLength(100);
+    expect(line.endsWith('last?[2Jfile.txt')).toBe(true);
+    expect(line).not.toContain('\u001b');
+    expect(formatProgress(progress, 20)).toHaveLength(20);
   });
 
   it('stops quietly when the reader goes away (EPIPE)', async () => {
