@@ -425,14 +425,15 @@ export function deepXlsx(depth: number, pan: string): Uint8Array {
 
 /**
  * A one-page PDF, written by hand, whose content stream is `operators` (Flate-compressed when
- * `compress`). Offsets in the xref table are exact.
+ * `compress`), with `extra` entries in the catalog and page dictionaries. Offsets in the xref
+ * table are exact.
  */
-export function pdfWithContent(operators: Uint8Array, compress = true): Uint8Array {
+export function pdfWithContent(operators: Uint8Array, compress = true, extra: { catalog?: string; page?: string } = {}): Uint8Array {
   const stream = compress ? new Uint8Array(deflateSync(operators, { level: 6 })) : operators;
   const objects: (string | Uint8Array)[][] = [
-    ['<< /Type /Catalog /Pages 2 0 R >>'],
+    [`<< /Type /Catalog /Pages 2 0 R ${extra.catalog ?? ''}>>`],
     ['<< /Type /Pages /Kids [3 0 R] /Count 1 >>'],
-    ['<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>'],
+    [`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R ${extra.page ?? ''}>>`],
     [`<< /Length ${stream.length}${compress ? ' /Filter /FlateDecode' : ''} >>\nstream\n`, stream, '\nendstream'],
     ['<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'],
   ];
