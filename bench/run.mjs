@@ -578,7 +578,7 @@ function machine() {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown';
   return [
-    `- date: ${new Date().toISOString()}, commit ${git}`,
+    `- date: ${new Date().toISOString()}, commit ${git}; ${fs.existsSync(DIST_INDEX) ? `dist/ built ${fs.statSync(DIST_INDEX).mtime.toISOString()}` : 'no dist/'} (the build measured, whatever the commit)`,
     `- machine: ${cpu}, ${os.availableParallelism()} cores, ${fmtBytes(os.totalmem())} RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at start`,
     `- node ${process.version}; grep: ${spawnSync('grep', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'n/a'}; ripgrep: ${hasCommand('rg') ? 'yes' : 'not installed'}`,
     `- CLI peak RSS: ${TIME_BIN ? '/usr/bin/time -f %M (max over repetitions)' : 'n/a (no /usr/bin/time)'}`,
