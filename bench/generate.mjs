@@ -15,14 +15,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Bumped whenever output changes, so cached data from an older generator is rebuilt. */
-export const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers (copied from test/support/cards.ts: bench is plain JS with no build step)
 // ---------------------------------------------------------------------------------------------
 
 /** Mulberry32: same seed → same data on every machine. */
-export function rng(seed) {
+function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -33,7 +33,7 @@ export function rng(seed) {
   };
 }
 
-export function luhnCheckDigit(body) {
+function luhnCheckDigit(body) {
   let sum = 0;
   let double = true;
   for (let i = body.length - 1; i >= 0; i--) {
@@ -127,7 +127,7 @@ function inBrandRange(d) {
   }
 }
 
-export function isCardLike(digits) {
+function isCardLike(digits) {
   return digits.length >= 12 && digits.length <= 19 && inBrandRange(digits) && luhnValid(digits);
 }
 
@@ -138,7 +138,7 @@ const DIGIT_RUN = /\d+(?:[ .-]\d+)*/g;
  * Every window of whole groups (what a `\b`-bounded card regex or a grouping-aware scanner
  * could pick out) that is card-like, separators removed.
  */
-export function reportableWindows(text) {
+function reportableWindows(text) {
   const out = [];
   for (const m of text.matchAll(DIGIT_RUN)) {
     const groups = m[0].split(/[ .-]/);
@@ -409,7 +409,7 @@ function assertWindows(line, pan) {
 // CSV records
 // ---------------------------------------------------------------------------------------------
 
-export const CSV_HEADER = 'id,customer,phone,order_no,amount,card_number,expiry,created_ms';
+const CSV_HEADER = 'id,customer,phone,order_no,amount,card_number,expiry,created_ms';
 /** Per-row probabilities: a real-format PAN, a masked PAN, a Luhn-invalid card-shaped decoy. */
 const CSV_RATES = { plant: 1 / 40, masked: 1 / 8, luhnInvalid: 1 / 400 };
 
