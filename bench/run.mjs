@@ -174,6 +174,14 @@ function countLeaks(text, pans) {
   return leaked.size;
 }
 
+/**
+ * One line of an error message for the table: short, and with long digit runs blanked, since
+ * a broken build might echo its input and the table must never show a planted PAN.
+ */
+function quote(message) {
+  return message.split('\n')[0].slice(0, 200).replace(/\d(?:[ .-]?\d){11,}/g, '[digits]');
+}
+
 const mbps = (bytes, ms) => bytes / MB / (ms / 1000);
 const fmtRate = (x) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const fmtRatio = (x) => (x === undefined || !Number.isFinite(x) ? '' : `${x.toFixed(2)}×`);
@@ -204,7 +212,7 @@ async function loadCardhound() {
     }
     return { lib };
   } catch (err) {
-    return { error: `dist/index.js does not load (${err.message.split('\n')[0]}): ${BUILD_HINT}` };
+    return { error: `dist/index.js does not load (${quote(err.message)}): ${BUILD_HINT}` };
   }
 }
 
@@ -289,7 +297,7 @@ async function measureCli(args, truth, reps) {
   const bad = runs.find((r) => r.status !== 0 && r.status !== 1 && r.status !== 3);
   if (bad) {
     const why = bad.signal ? `killed by ${bad.signal}` : `exit ${bad.status}`;
-    return { error: `CLI failed (${why}): ${bad.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''}` };
+    return { error: `CLI failed (${why}): ${quote(bad.stderr.trim().split('\n').pop())}` };
   }
   const parsed = parseNdjson(last.stdout);
   const notes = [];
@@ -344,7 +352,7 @@ async function throughputRows(label, file, truth, { inProcess }) {
         row.score = score(r.value.map((f) => f.masked), truth);
         row.leaks = countLeaks(JSON.stringify(r.value), pans);
       } catch (err) {
-        row.error = `scanText threw: ${err.message.split('\n')[0]}`;
+        row.error = `scanText threw: ${quote(err.message)}`;
       }
     }
     checkCardhoundRow(`${label} scanText`, row);
@@ -542,7 +550,7 @@ async function suiteFormats() {
         row.leaks = countLeaks(JSON.stringify(r.value), new Set(doc.planted.map((p) => p.pan)));
         if (r.value.errors.length) row.notes.push(`errors: ${r.value.errors.map((e) => e.code).join(', ')}`);
       } catch (err) {
-        row.error = `scanFile threw: ${err.message.split('\n')[0]}`;
+        row.error = `scanFile threw: ${quote(err.message)}`;
       }
     }
     checkCardhoundRow(`formats ${kind}`, row);
