@@ -20,6 +20,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import { redactDigitRuns } from '../core/mask.js';
 import { describeError } from '../errors.js';
 import { sniff } from '../extract/sniff.js';
 import type { FormatId } from '../extract/types.js';
@@ -201,9 +202,19 @@ class Tally {
   }
 }
 
+/**
+ * A path as it may appear in an event. A file can be named after a card number
+ * (`receipt-4111….txt`); digit runs as long as a PAN are masked like one, as the scanner does
+ * for the paths it reports itself.
+ */
+function shown(path: string): string {
+  return redactDigitRuns(path);
+}
+
 /** A file's records under the name the user knows it by. */
 function relabel<T extends Finding | ScanErrorRecord>(records: readonly T[], path: string): T[] {
-  return records.map((record) => ({ ...record, path }));
+  const safe = shown(path);
+  return records.map((record) => ({ ...record, path: safe }));
 }
 
 type Wake =
@@ -317,7 +328,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
   };
   const failure = function* (path: string, code: ScanErrorRecord['code'], message: string): Generator<ScanEvent> {
     tally.errors++;
-    yield { type: 'error', path, code, message } satisfies ScanErrorRecord;
+    yield { type: 'error', path: shown(path), code, message } satisfies ScanErrorRecord;
   };
 
   const inlineOptions: ScanOptions = { ...plan.workerOptions, signal };
@@ -368,7 +379,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
       findings: tally.findings,
       errors: tally.errors,
       rate: seconds > 0 ? Math.round(tally.bytes / seconds) : 0,
-      ...(current !== undefined ? { current } : {}),
+      ...(current !== undefined ? { current: shown(current) } : {}),
     };
   };
   const armTick = (): void => {
@@ -425,7 +436,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
             tally.skipped++;
           } else if (item.kind === 'error') {
             tally.errors++;
-            yield item.record;
+            yield { ...item.record, path: shown(item.record.path) };
           } else {
             const hit = cache?.get(item.abs, item.size, item.mtimeMs);
             if (hit) {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/options.js';
 import { scan, scanWith } from '../../src/walk/scan.js';
 import type { ScanOptions } from '../../src/types.js';
+import { leakedPans } from '../support/cards.js';
 import { cardLine, collect, masked, pans, WORKER_SIZED } from './fixtures.js';
 import { makeFifo, makeTree, permissionsEnforced, removeTree } from './tree.js';
 
@@ -83,6 +84,19 @@ describe('scan', () => {
     expect(result.summary.bytes).toBeGreaterThan(96_000);
     expect(result.summary.byConfidence.high).toBe(5);
     expect(result.order.at(-1)).toBe('summary');
+  });
+
+  it('masks card numbers in file names wherever a path is reported', async () => {
+    const [inName, inText] = pans(2, 17);
+    const root = tree({ [`receipt-${inName}.txt`]: cardLine(inText!), [`slow-${inName}__cardhound_hang__.txt`]: WORKER_SIZED });
+    const result = await collect(
+      scan([root, join(root, `gone-${inName}.txt`)], { ...OPTIONS, progressIntervalMs: 50, limits: { timeoutMs: 500 } }),
+    );
+    const text = JSON.stringify([...result.findings, ...result.errors, ...result.progress]);
+    expect(leakedPans(text, [inName!, inText!])).toEqual([]);
+    expect(result.findings.map((f) => f.path)).toEqual([join(root, `receipt-${masked(inName!)}.txt`)]);
+    expect(result.errors.map((e) => e.code).sort()).toEqual(['not_found', 'timeout']);
+    expect(result.progress.some((p) => p.type === 'progress' && p.current?.includes('slow-'))).toBe(true);
   });
 
   it('says complete when every file was read', async () => {
