@@ -8,6 +8,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { redactDigitRuns } from '../core/mask.js';
 import { describeError } from '../errors.js';
 import { OptionsError, resolveSettings } from '../options.js';
 import { createReporter } from '../report/index.js';
@@ -44,8 +45,12 @@ export interface CliIo {
 const TERMINAL_PROGRESS_MS = 200;
 const LOG_PROGRESS_MS = 5_000;
 
+/**
+ * Usage messages quote what the user typed, and stderr ends up in CI logs: a card number typed
+ * as an argument (a glob for files named after it, a value in the wrong place) is masked.
+ */
 function usage(io: CliIo, message: string): Promise<number> {
-  return Promise.resolve(io.stderr.write(`cardhound: ${message} (see cardhound --help)\n`)).then(() => 2);
+  return Promise.resolve(io.stderr.write(`cardhound: ${redactDigitRuns(message)} (see cardhound --help)\n`)).then(() => 2);
 }
 
 function isBrokenPipe(error: unknown): boolean {
@@ -114,7 +119,7 @@ async function runScan(command: ScanCommand, io: CliIo): Promise<number> {
     try {
       file = await open(command.output, 'w');
     } catch (error) {
-      await io.stderr.write(`cardhound: cannot write ${command.output}: ${describeError(error).message}\n`);
+      await io.stderr.write(`cardhound: cannot write ${redactDigitRuns(command.output)}: ${describeError(error).message}\n`);
       return 2;
     }
   }
@@ -130,7 +135,7 @@ async function runScan(command: ScanCommand, io: CliIo): Promise<number> {
     if (warnings.length === 0) return;
     await progress?.clear();
     for (const warning of warnings.splice(0)) {
-      if (!command.quiet) await io.stderr.write(`cardhound: warning: ${warning}\n`);
+      if (!command.quiet) await io.stderr.write(`cardhound: warning: ${redactDigitRuns(warning)}\n`);
     }
   };
 
@@ -157,7 +162,7 @@ async function runScan(command: ScanCommand, io: CliIo): Promise<number> {
     // The reader of our output went away (`cardhound scan … | head`): stop quietly. Leaving the
     // loop has already stopped the walk and the workers.
     if (!handle && isBrokenPipe(error)) return findings > 0 ? 1 : 3;
-    await io.stderr.write(`cardhound: ${error instanceof Error ? error.message : 'unexpected failure'}\n`);
+    await io.stderr.write(`cardhound: ${redactDigitRuns(error instanceof Error ? error.message : 'unexpected failure')}\n`);
     return 2;
   } finally {
     await handle?.close();

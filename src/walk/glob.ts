@@ -11,7 +11,16 @@
  * may nest and may span `/`), `**` as a whole segment (zero or more segments), `\` escapes the
  * next character. Paths are matched with `/` separators, case-sensitively.
  */
+import { redactDigitRuns } from '../core/mask.js';
 import { OptionsError } from '../options.js';
+
+/**
+ * A glob as quoted in an error message. A glob written to find files named after a known card
+ * number is card data, and usage errors end up in CI logs: long digit runs are masked.
+ */
+function quote(pattern: string): string {
+  return `"${redactDigitRuns(pattern)}"`;
+}
 
 /** Brace expansion beyond this many alternatives is refused (`{a,b}{a,b}…` grows exponentially). */
 const MAX_ALTERNATIVES = 1024;
@@ -88,7 +97,7 @@ export function expandBraces(pattern: string): string[] {
         for (const tail of tails) {
           out.push(head + middle + tail);
           if (out.length > MAX_ALTERNATIVES) {
-            throw new OptionsError(`glob "${pattern}" expands to more than ${MAX_ALTERNATIVES} alternatives`);
+            throw new OptionsError(`glob ${quote(pattern)} expands to more than ${MAX_ALTERNATIVES} alternatives`);
           }
         }
       }
@@ -135,7 +144,7 @@ function compileSegment(segment: string, source: string): RegExp {
     // `s`: a `?` or `*` also matches a newline that a (hostile) file name may contain.
     return new RegExp(`^${out}$`, 's');
   } catch {
-    throw new OptionsError(`invalid glob "${source}"`);
+    throw new OptionsError(`invalid glob ${quote(source)}`);
   }
 }
 

@@ -166,6 +166,13 @@ describe('usage errors: status 2, one line on stderr pointing to --help', () => 
     expect(stderr).toMatch(/^cardhound: .+ \(see cardhound --help\)\n$/);
   });
 
+  it('masks a card number typed into an argument', async () => {
+    const { status, stderr } = await cli(['scan', '--include', `[9-0]*${LIST[0]}*`, '.']);
+    expect(status).toBe(2);
+    expect(leakedPans(stderr, LIST)).toEqual([]);
+    expect(stderr).toContain(LIST[0]!.slice(-4));
+  });
+
   it('--cache without a fingerprint key', async () => {
     const root = tree({ 'a.txt': 'x' });
     const { status, stderr } = await cli(['scan', '--cache', join(root, 'c.json'), root]);

@@ -92,6 +92,11 @@ describe('glob arguments', () => {
     expect(splitGlobArgument(argument)).toEqual({ base, pattern });
   });
 
+  it('does not quote a card number of an invalid glob in its error', () => {
+    const pan = '4257091234568013';
+    expect(() => compileGlob(`[9-0]*${pan}*`)).toThrow(/invalid glob "\[9-0\]\*425709\*+8013\*"/);
+  });
+
   it('rejects an empty glob', () => {
     expect(() => compileGlob('')).toThrow(OptionsError);
   });
