@@ -10,14 +10,16 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
-    splitting: false,
+    // Splitting keeps each extractor (and the parser library it imports) in its own chunk, loaded
+    // on first use: a scan of plain text never loads pdf.js or SheetJS.
+    splitting: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
-    splitting: false,
+    splitting: true,
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

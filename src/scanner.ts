@@ -48,7 +48,7 @@ class FileScan {
   constructor(
     readonly settings: Settings,
     path: string | undefined,
-    readonly signal: AbortSignal,
+    public signal: AbortSignal,
     readonly userSignal: AbortSignal | undefined,
   ) {
     this.path = path === undefined ? undefined : redactDigitRuns(path);
@@ -315,7 +315,7 @@ function rest(source: AsyncIterator<Uint8Array>, done: boolean): AsyncIterable<U
  * The shared path of files and streams: sniff the first bytes, stream plain text, buffer the rest
  * under `maxBufferSize`.
  */
-async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, meta: InputMeta, sizeHint?: number): Promise<number> {
+async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, meta: InputMeta, sizeHint?: number, streamed = false): Promise<number> {
   const iterator = source[Symbol.asyncIterator]();
   let bytes = 0;
   const counted: AsyncIterator<Uint8Array> = {
@@ -334,6 +334,8 @@ async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, met
       await scanTextChunks(scan, first, rest(counted, done));
     } else {
       const all = done ? first : await collect(first, rest(counted, done), scan.settings.limits.maxBufferSize);
+      // A stream is timed from the moment it is parsed, not while its producer is writing.
+      if (streamed) scan.signal = combinedSignal(scan.settings);
       await scanBytes(scan, all, meta, undefined, 0);
     }
   } catch (error) {
@@ -344,16 +346,19 @@ async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, met
   return bytes;
 }
 
-async function* readFileChunks(path: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* readFileChunks(path: string, signal: AbortSignal, size: number): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r');
+  // Sized to the file (plus one byte to see the end without another large allocation): most
+  // files on a share are small, and a 4 MiB buffer per small file is mostly garbage to collect.
+  const chunk = Math.max(1, Math.min(CHUNK_BYTES, size + 1));
   try {
     for (;;) {
       if (signal.aborted) return;
       // A fresh buffer per read: chunks are handed on and may be kept (collect, decoders).
-      const buffer = new Uint8Array(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const buffer = new Uint8Array(chunk);
+      const { bytesRead } = await handle.read(buffer, 0, chunk, null);
       if (bytesRead === 0) return;
-      yield bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
+      yield bytesRead === chunk ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
@@ -391,7 +396,7 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     scan.fail(error, undefined);
     return scan.report(0);
   }
-  const bytes = await scanSource(scan, readFileChunks(path, scan.signal), { filename: path }, size);
+  const bytes = await scanSource(scan, readFileChunks(path, scan.signal, size), { filename: path }, size);
   return scan.report(bytes);
 }
 
@@ -420,7 +425,8 @@ async function* nodeChunks(stream: Readable): AsyncGenerator<Uint8Array> {
 
 /**
  * Scans a stream (a Node `Readable` or a web `ReadableStream`, e.g. an HTTP upload). Plain
- * text is scanned as the bytes arrive; other formats are buffered up to `limits.maxBufferSize`.
+ * text is scanned as the bytes arrive, with no time limit but `options.signal`; other formats
+ * are buffered up to `limits.maxBufferSize` and parsed under `limits.timeoutMs`.
  */
 export async function scanStream(
   stream: Readable | ReadableStream<Uint8Array>,
@@ -428,7 +434,9 @@ export async function scanStream(
   options: ScanOptions = {},
 ): Promise<FileReport> {
   const settings = resolveSettings(options);
-  const scan = new FileScan(settings, meta.filename, combinedSignal(settings), settings.signal);
-  const bytes = await scanSource(scan, isWebStream(stream) ? webChunks(stream) : nodeChunks(stream), meta);
+  // Plain text from a stream (`pg_dump | cardhound scan -`) runs as long as its producer writes;
+  // the per-file time limit applies once buffered content is parsed.
+  const scan = new FileScan(settings, meta.filename, settings.signal ?? new AbortController().signal, settings.signal);
+  const bytes = await scanSource(scan, isWebStream(stream) ? webChunks(stream) : nodeChunks(stream), meta, undefined, true);
   return scan.report(bytes);
 }
