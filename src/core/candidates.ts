@@ -4,13 +4,13 @@
  * backtracking.
  *
  * Speed trick: a candidate spans at least 12 characters and never has two non-digits in a
- * row, so any 12 consecutive positions of a candidate contain a probe position `p ≡ 11 (mod 12)`.
- * We test only those positions over text without digits, and expand around a hit.
+ * row, so we look for 12 consecutive run characters testing the last one first: over text
+ * without digits that is one test in twelve characters, and a short number is skipped after
+ * reading it once.
  */
 
 export const MIN_PAN_DIGITS = 12;
 export const MAX_PAN_DIGITS = 19;
-const STRIDE = MIN_PAN_DIGITS;
 
 // Character classes for code units below 256; higher ones are classified by `classify`.
 const DIGIT = 1;
@@ -71,66 +71,56 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
  * with the readings of each run that could be a PAN. Readings overlap; the caller picks.
  */
 export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length): void {
-  let probe = from + STRIDE - 1;
-  while (probe < to) {
-    let code = text.charCodeAt(probe);
-    let cls = code < 256 ? TABLE[code]! : classify(code);
-    if (cls !== DIGIT) {
-      // A separator can sit inside a run; it needs digits on both sides.
-      if (cls !== SEP || probe + 1 >= to || probe === from || !isDigitAt(text, probe - 1) || !isDigitAt(text, probe + 1)) {
-        probe += STRIDE;
-        continue;
-      }
+  // Looks for 12 consecutive run characters (digits, or a separator right after a digit) —
+  // the first 12 characters of any candidate — Horspool-style: test the window's last
+  // character first and walk backwards; a character that fails rules out every window that
+  // contains it, so the next window starts just after it.
+  let i = from;
+  while (i + MIN_PAN_DIGITS <= to) {
+    let j = i + MIN_PAN_DIGITS - 1;
+    for (; j >= i; j--) {
+      const code = text.charCodeAt(j);
+      const cls = code < 256 ? TABLE[code]! : classify(code);
+      if (cls === DIGIT) continue;
+      if (cls === SEP && j > i && isDigitAt(text, j - 1)) continue;
+      break;
     }
-    // A run of 12+ characters that contains the probe starts after the previous probe, so it
-    // covers either the 6 characters ending at the probe or the 7 starting at it: a cheap
-    // necessary test that rejects most short numbers (times, IPs, amounts) without expanding.
-    if (!allRunChars(text, probe - 5, probe, from, to) && !allRunChars(text, probe, probe + 6, from, to)) {
-      probe += STRIDE;
+    if (j >= i) {
+      i = j + 1;
       continue;
     }
-    // Expand left to the start of the run.
-    let start = probe;
-    while (start > from) {
-      code = text.charCodeAt(start - 1);
-      cls = code < 256 ? TABLE[code]! : classify(code);
-      if (cls === DIGIT) start--;
-      else if (cls === SEP && start - 2 >= from && isDigitAt(text, start - 2) && isDigitAt(text, start)) start--;
-      else break;
-    }
-    if (!isDigitAt(text, start)) start++;
-    // Expand right, recording groups.
+    // [i, i + 12) holds run characters and the character before i does not continue them:
+    // a run starts at i. Expand right, recording its groups.
+    const start = i;
     let groups = 0;
-    let i = start;
+    let k = start;
     let digitsTotal = 0;
-    while (i < to) {
-      const gs = i;
-      while (i < to && isDigitAt(text, i)) i++;
+    while (k < to) {
+      const gs = k;
+      while (k < to && isDigitAt(text, k)) k++;
       if (groups === groupStart.length) growGroups();
       groupStart[groups] = gs;
-      groupEnd[groups] = i;
-      groupSize[groups] = i - gs;
+      groupEnd[groups] = k;
+      groupSize[groups] = k - gs;
       groups++;
-      digitsTotal += i - gs;
-      if (i + 1 < to) {
-        code = text.charCodeAt(i);
-        if ((code < 256 ? TABLE[code]! : classify(code)) === SEP && isDigitAt(text, i + 1)) {
-          i++;
+      digitsTotal += k - gs;
+      if (k + 1 < to) {
+        const code = text.charCodeAt(k);
+        if ((code < 256 ? TABLE[code]! : classify(code)) === SEP && isDigitAt(text, k + 1)) {
+          k++;
           continue;
         }
       }
       break;
     }
-    const end = i;
+    const end = k;
     let resume = end;
     if (digitsTotal >= MIN_PAN_DIGITS) {
       const readings = readingsOf(text, from, to, groups);
       if (readings.length > 0) resume = Math.max(end, onRun(readings, start, end));
     }
-    // Next probe: the first probe position after `resume` (the character at `resume` is not
-    // part of a run, so a new run starts after it).
-    const next = resume + 1;
-    probe = next + ((STRIDE - 1 - ((next - from) % STRIDE)) % STRIDE);
+    // The character at `resume` ends the run (or the track data): the next run starts after it.
+    i = resume + 1;
   }
 }
 
@@ -148,15 +138,6 @@ function growGroups(): void {
   groupStart = grow(groupStart);
   groupEnd = grow(groupEnd);
   groupSize = grow(groupSize);
-}
-
-function allRunChars(text: string, first: number, last: number, from: number, to: number): boolean {
-  if (first < from || last >= to) return false;
-  for (let i = first; i <= last; i++) {
-    const code = text.charCodeAt(i);
-    if (((code < 256 ? TABLE[code]! : classify(code)) & (DIGIT | SEP)) === 0) return false;
-  }
-  return true;
 }
 
 function isDigitAt(text: string, index: number): boolean {

@@ -181,8 +181,20 @@ export function findKeywords(text: string, start: number, end: number, keywords:
   return hits;
 }
 
+// Field names repeat on every record of a table: remember their verdicts (bounded).
+const fieldCache = new Map<string, KeywordHit | undefined>();
+const FIELD_CACHE_MAX = 4096;
+
 /** Categories named by a field (column header, JSON key, element name), e.g. "Card Number" → card. */
 export function classifyFieldName(name: string): KeywordHit | undefined {
+  if (fieldCache.has(name)) return fieldCache.get(name);
+  const verdict = classifyUncached(name);
+  if (fieldCache.size >= FIELD_CACHE_MAX) fieldCache.clear();
+  fieldCache.set(name, verdict);
+  return verdict;
+}
+
+function classifyUncached(name: string): KeywordHit | undefined {
   const hits = findKeywords(name, 0, name.length);
   if (hits.length === 0) return undefined;
   // A field is named by its most specific word: prefer security code / expiry / negatives
