@@ -649,6 +649,8 @@ async function makeDocx(paragraphs, tableRows) {
 /**
  * A sheet of records. PANs short enough to be exact doubles (≤ 16 digits, < 2^53) are
  * sometimes stored as numbers, as spreadsheets do, so a scanner has to read raw cell values.
+ * Not those of 16 digits ending in 0: Excel keeps 15 significant digits, so such a number cell
+ * is indistinguishable from a longer number Excel cut short, which must not be reported.
  */
 async function makeXlsx(records, random) {
   const XLSX = await import('xlsx');
@@ -657,7 +659,7 @@ async function makeXlsx(records, random) {
   for (const rec of records) {
     aoa.push(cols.map((c) => {
       const v = rec[c];
-      if (c === 'card_number' && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) && random() < 0.5) return Number(v);
+      if (c === 'card_number' && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) && !(v.length >= 16 && v.endsWith('0')) && random() < 0.5) return Number(v);
       return c === 'amount' ? Number(v) : v;
     }));
   }
