@@ -207,7 +207,7 @@ export const docxExtractor: Extractor = {
     try {
       if (mainXml.length <= MAMMOTH_MAX_PART) {
         // mammoth inflates the XML parts itself: they must pass the same checks first.
-        pkg.admit(pkg.names.filter((n) => n.endsWith('.xml') || n.endsWith('.rels')));
+        pkg.vouchFor(pkg.names.filter((n) => n.endsWith('.xml') || n.endsWith('.rels')));
         const body = sink.segment(await mammothText(bytes), at);
         if (body) yield body;
         const beside = sink.segment(besideMammoth(mainXml), at);

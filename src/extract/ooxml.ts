@@ -3,12 +3,12 @@
  * a bounded zip reader and a paragraph-level XML text walker.
  *
  * Documents are untrusted: the zip reader checks every part's declared size against the
- * compression-ratio limit and the expansion budget before anything is inflated, and inflates
- * into a buffer of exactly the declared size, so a part that lies about its size is cut off
- * rather than allowed to grow. The XML walker is htmlparser2 in XML mode, which never expands
- * DTD entities (no billion-laughs, no external entities) and works in one linear pass.
+ * compression-ratio limit and the expansion budget before anything is inflated, and inflation
+ * stops as soon as a part yields more than it declared, so a part that lies about its size is
+ * refused rather than allowed to grow. The XML walker is htmlparser2 in XML mode, which never
+ * expands DTD entities (no billion-laughs, no external entities) and works in one linear pass.
  */
-import { inflateSync } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
 import { Parser } from 'htmlparser2';
 import { ExtractError } from '../errors.js';
 import type { ExtractContext } from './types.js';
@@ -189,12 +189,13 @@ function readCentralDirectory(d: Uint8Array, maxEntries: number): ZipPart[] {
 /**
  * A zip-packaged document opened for bounded reading. Opening reads only the central directory;
  * an encrypted part makes the whole document `encrypted` (a password-protected package cannot
- * be read in part). Parts are inflated only through {@link ZipPackage.read}, after
- * {@link ZipPackage.admit} has checked them.
+ * be read in part). Parts are inflated only through {@link ZipPackage.read}, or checked with
+ * {@link ZipPackage.vouchFor} before a library inflates them.
  */
 export class ZipPackage {
   private readonly parts = new Map<string, ZipPart>();
   private readonly admitted = new Set<string>();
+  private readonly vouched = new Set<string>();
   private expanded = 0;
 
   private constructor(
@@ -226,11 +227,10 @@ export class ZipPackage {
   }
 
   /**
-   * Checks that the named parts may be expanded: each within the ratio limit, all together
-   * within the expansion budget (parts already admitted count once). Call it before handing the
-   * package to a library that inflates parts itself.
+   * Checks declared sizes: each part within the ratio limit, all together within the expansion
+   * budget (parts already admitted count once).
    */
-  admit(names: Iterable<string>): void {
+  private admit(names: Iterable<string>): void {
     for (const name of names) {
       const part = this.parts.get(name);
       if (!part || this.admitted.has(name)) continue;
@@ -245,11 +245,35 @@ export class ZipPackage {
     }
   }
 
+  /**
+   * Prepares the named parts for a library that inflates them itself, which must not be trusted
+   * to stop: SheetJS believes local-header sizes and its inflater loops forever on some damaged
+   * streams; mammoth's JSZip inflates without a cap. Each part passes the declared-size checks,
+   * then is inflated here once: it must be a complete, valid stream that yields no more than it
+   * declared, and its local header must not declare more than the directory did.
+   */
+  vouchFor(names: Iterable<string>): void {
+    for (const name of names) {
+      const part = this.parts.get(name);
+      if (!part || this.vouched.has(name)) continue;
+      this.inflate(part);
+      const local = part.localOffset;
+      // Local sizes are zero when a data descriptor follows the data; then only the stream counts.
+      if (u32(this.bytes, local + 22) > part.originalSize || u32(this.bytes, local + 18) > part.size) {
+        throw new ExtractError('corrupt', 'a document part has inconsistent zip headers');
+      }
+      this.vouched.add(name);
+    }
+  }
+
   /** Admits and inflates one part; undefined when the package has no such part. */
   read(name: string): Uint8Array | undefined {
     const part = this.parts.get(name);
-    if (!part) return undefined;
-    this.admit([name]);
+    return part ? this.inflate(part) : undefined;
+  }
+
+  private inflate(part: ZipPart): Uint8Array {
+    this.admit([part.name]);
     const d = this.bytes;
     const local = part.localOffset;
     if (local + 30 > d.length || u32(d, local) !== SIG_LOCAL) {
@@ -260,12 +284,15 @@ export class ZipPackage {
     const data = d.subarray(start, start + part.size);
     if (part.method === 0) return data;
     if (part.method !== 8) throw new ExtractError('unsupported', 'a document part uses an unsupported compression method');
+    let out: Buffer;
     try {
-      // The output buffer has the declared size: a part that inflates to more is cut off there.
-      return inflateSync(data, { out: new Uint8Array(part.originalSize) });
+      // zlib checks the cap as it goes: a part that lies about its size costs at most the lie.
+      out = inflateRawSync(data, { maxOutputLength: Math.max(1, part.originalSize) });
     } catch {
-      throw new ExtractError('corrupt', 'a document part does not inflate');
+      throw new ExtractError('corrupt', 'a document part does not inflate to its declared size');
     }
+    if (out.length > part.originalSize) throw new ExtractError('corrupt', 'a document part does not inflate to its declared size');
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
   }
 
   /** Reads a part and decodes it as XML text; undefined when the package has no such part. */

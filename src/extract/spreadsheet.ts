@@ -113,7 +113,7 @@ function checkContainer(bytes: Uint8Array, format: WorkbookFormat, ctx: ExtractC
     throw new ExtractError('encrypted', 'workbook is password-protected');
   }
   // SheetJS inflates every part of the package.
-  pkg.admit(pkg.names);
+  pkg.vouchFor(pkg.names);
 }
 
 function readWorkbook(bytes: Uint8Array, ctx: ExtractContext): XLSX.WorkBook {

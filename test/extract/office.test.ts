@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
@@ -221,6 +222,29 @@ describe('walkParagraphs', () => {
 });
 
 describe('office extractors share one contract', () => {
+  it('turn every damaged package into a typed error or a clean read', async () => {
+    const fixtures = [
+      [docxExtractor, await makeDocx()],
+      [pptxExtractor, makePptx()],
+      [odtExtractor, makeOdt()],
+      [odpExtractor, makeOdp()],
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fixtures),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+        async ([extractor, original], edits, cut) => {
+          const bytes = original.slice(0, cut === null ? original.length : Math.floor(cut * original.length));
+          for (const [where, value] of edits) bytes[Math.floor(where * (bytes.length - 1))] = value;
+          const { error } = await runExtractor(extractor, bytes);
+          if (error !== undefined) expect(error).toBeInstanceOf(ExtractError);
+        },
+      ),
+      { numRuns: 120, seed: 11 },
+    );
+  });
+
   it.each<[string, Extractor, () => Uint8Array | Promise<Uint8Array>]>([
     ['docx', docxExtractor, makeDocx],
     ['pptx', pptxExtractor, makePptx],

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
 import { numberText, odsExtractor, xlsbExtractor, xlsExtractor, xlsxExtractor } from '../../src/extract/spreadsheet.js';
 import type { Segment, SegmentField } from '../../src/types.js';
 import { group } from '../support/cards.js';
 import {
+  declareSize,
   makeEncryptedOoxml,
   makeGridWorkbook,
   makeOds,
@@ -13,6 +15,7 @@ import {
   runExtractor,
   testContext,
   TRUNCATED_VALUE,
+  zeroMemberData,
 } from '../fixtures/documents.js';
 
 function codeOf(error: unknown): string | undefined {
@@ -185,6 +188,47 @@ describe('workbook extractors', () => {
       { ...row('Grid', 2, [['A', 'r1c0', 'r0c0']]), text: 'r1c0\tr' },
     ]);
     expect(codeOf(error)).toBe('limit');
+  });
+
+  it('refuses damaged or lying zip members before SheetJS sees them', async () => {
+    const xlsx = makeWorkbook('xlsx');
+    // A zeroed stretch of deflate data: SheetJS's own inflater loops forever on this one.
+    const zeroed = await runExtractor(xlsxExtractor, zeroMemberData(xlsx, 'xl/theme/theme1.xml', 0, 45));
+    expect(codeOf(zeroed.error)).toBe('corrupt');
+    const sheet = 'xl/worksheets/sheet1.xml';
+    // Directory says less than the data holds: the inflate stops at the declared size.
+    const understated = await runExtractor(xlsxExtractor, declareSize(xlsx, sheet, 'central', 100));
+    expect(codeOf(understated.error)).toBe('corrupt');
+    // The local header (which SheetJS allocates from) claims 3 GB.
+    const local = await runExtractor(xlsxExtractor, declareSize(xlsx, sheet, 'local', 3_000_000_000));
+    expect(codeOf(local.error)).toBe('corrupt');
+    for (const { items, error } of [zeroed, understated, local]) {
+      expect(items).toEqual([]);
+      expect((error as Error).message).toBe(
+        error === local.error ? 'a document part has inconsistent zip headers' : 'a document part does not inflate to its declared size',
+      );
+    }
+  });
+
+  it('turns every damaged workbook into a typed error or a clean read', async () => {
+    const fixtures = [
+      [xlsxExtractor, makeWorkbook('xlsx')],
+      [xlsExtractor, makeWorkbook('xls')],
+      [odsExtractor, makeOds()],
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fixtures),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        async ([extractor, original], edits) => {
+          const bytes = original.slice();
+          for (const [where, value] of edits) bytes[Math.min(bytes.length - 1, Math.floor(where * bytes.length))] = value;
+          const { error } = await runExtractor(extractor, bytes);
+          if (error !== undefined) expect(error).toBeInstanceOf(ExtractError);
+        },
+      ),
+      { numRuns: 90, seed: 7 },
+    );
   });
 
   it('refuses a workbook whose parts expand past the budget before parsing it', async () => {
