@@ -2,13 +2,13 @@
  * Word, PowerPoint and OpenDocument text/presentation files → text segments located by part
  * name (`entry`) and, for presentations, slide (`page`).
  *
- * Word bodies go through mammoth (tables, fields, content controls, hyperlinks, VML text boxes).
- * mammoth drops headers, footers, footnotes, endnotes, comments, DrawingML-only text boxes and
- * tracked deletions, and all of those can hold card data, so a raw XML pass reads them. Every
- * other format is read by the raw pass alone. All parts come out of a {@link ZipPackage}, which
- * refuses bombs on declared sizes before anything is inflated.
+ * Every format is read by one raw XML pass per part ({@link walkParagraphs}): runs are joined
+ * per paragraph, so a number split across formatting runs comes out whole. mammoth is not used
+ * for Word bodies: its raw text drops line breaks without a trace (`Visa<w:br/>4111…` comes out
+ * as `Visa4111…`, which no longer reads as a separate number), drops DrawingML-only text boxes
+ * and tracked deletions, and needed ~47 bytes of memory per byte of document.xml here. All parts
+ * come out of a {@link ZipPackage}, which refuses bombs on declared sizes before inflating.
  */
-import mammoth from 'mammoth';
 import { ExtractError } from '../errors.js';
 import type { ExtractItem, Location, Segment } from '../types.js';
 import {
@@ -23,37 +23,34 @@ import {
 } from './ooxml.js';
 import type { ExtractContext, Extractor } from './types.js';
 
-/**
- * Largest main-document part handed to mammoth. mammoth builds a full document tree and used
- * ~47 bytes of memory per byte of document.xml here (304 MB for 6.5 MB); past this size the raw
- * pass reads the body instead, at a few bytes per byte.
- */
-const MAMMOTH_MAX_PART = 8 * 1024 * 1024;
-
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
 
 /**
  * WordprocessingML. Properties are skipped because `w:tab` also names tab stops inside `w:pPr`.
- * `mc:Fallback` repeats its `mc:Choice` in an older vocabulary, so only the choice is read.
+ * `mc:Fallback` repeats its `mc:Choice` in an older vocabulary (a text box in VML beside its
+ * DrawingML original), so only the choice is read. Field instructions (`w:instrText`) are not
+ * text; field results are ordinary runs.
  */
 const WORD: TextDialect = {
   paragraphs: set('w:p'),
   texts: set('w:t'),
   deleted: set('w:delText'),
   inserted: set('w:ins'),
-  tabs: set('w:tab', 'w:ptab'),
-  breaks: set('w:br', 'w:cr'),
+  chars: new Map([
+    ['w:tab', '\t'],
+    ['w:ptab', '\t'],
+    ['w:br', '\n'],
+    ['w:cr', '\n'],
+    ['w:noBreakHyphen', '-'],
+  ]),
   skip: set('w:pPr', 'w:rPr', 'mc:Fallback'),
 };
-
-/** WordprocessingML for the pass beside mammoth: fallbacks are walked to see where mammoth looked. */
-const WORD_BESIDE_MAMMOTH: TextDialect = { ...WORD, skip: set('w:pPr', 'w:rPr') };
 
 /** DrawingML text (slides, notes, SmartArt data) and PresentationML comments (`p:text`). */
 const DRAWING: TextDialect = {
   paragraphs: set('a:p', 'p:text'),
   texts: set('a:t', 'p:text'),
-  breaks: set('a:br'),
+  chars: new Map([['a:br', '\n']]),
   skip: set('a:pPr', 'a:rPr', 'a:endParaRPr', 'mc:Fallback'),
 };
 
@@ -64,14 +61,19 @@ const DRAWING: TextDialect = {
  */
 const ODF: TextDialect = {
   paragraphs: set('text:p', 'text:h'),
-  tabs: set('text:tab'),
-  breaks: set('text:line-break'),
+  chars: new Map([
+    ['text:tab', '\t'],
+    ['text:line-break', '\n'],
+  ]),
   spaces: 'text:s',
   skip: set('text:note-citation', 'dc:creator', 'dc:date', 'meta:date-string', 'svg:title', 'svg:desc'),
   collapseWhitespace: true,
 };
 
-/** Collects paragraph lines for one segment; a tracked deletion adds the paragraph's original wording. */
+/**
+ * Collects paragraph lines for one segment; a paragraph with tracked deletions adds a second
+ * line with its wording before the changes (deleted text is still in the file).
+ */
 class Lines {
   readonly lines: string[] = [];
   add(paragraph: XmlParagraph): void {
@@ -116,7 +118,7 @@ function paragraphsOf(xml: string, dialect: TextDialect): Lines {
   return lines;
 }
 
-/** Wraps a library failure: its message can quote document text, so only a fixed one is kept. */
+/** Wraps an unexpected failure: only a fixed, content-free message is kept. */
 function wrap(error: unknown, message: string): ExtractError {
   if (error instanceof ExtractError) return error;
   if (error instanceof RangeError) return new ExtractError('limit', 'document is too large to parse');
@@ -135,52 +137,13 @@ function mainDocumentPart(pkg: ZipPackage): string {
   return 'word/document.xml';
 }
 
-/**
- * What mammoth leaves out of a main document it did read: text boxes drawn only in DrawingML
- * (mammoth reads the VML copy in `mc:Fallback`, so a choice without a fallback is lost), and the
- * original wording of paragraphs with tracked deletions.
- */
-function besideMammoth(xml: string): string {
-  const lines = new Lines();
-  // One frame per open mc:AlternateContent: text boxes seen in its mc:Choice wait until we know
-  // whether a fallback (which mammoth reads) repeats them.
-  const alternates: { fallback: boolean; pending: string[] }[] = [];
-  walkParagraphs(xml, WORD_BESIDE_MAMMOTH, {
-    open(name) {
-      if (name === 'mc:AlternateContent') alternates.push({ fallback: false, pending: [] });
-      else if (name === 'mc:Fallback' && alternates.length > 0) alternates[alternates.length - 1]!.fallback = true;
-    },
-    close(name) {
-      if (name !== 'mc:AlternateContent') return;
-      const frame = alternates.pop();
-      if (frame && !frame.fallback) lines.lines.push(...frame.pending);
-    },
-    paragraph(p) {
-      if (p.ancestors.includes('mc:Fallback')) return;
-      if (p.original !== undefined && p.original.trim() !== '') lines.lines.push(p.original);
-      if (p.text.trim() === '' || !p.ancestors.includes('w:txbxContent') || !p.ancestors.includes('w:drawing')) return;
-      if (p.ancestors.includes('mc:Choice')) alternates[alternates.length - 1]?.pending.push(p.text);
-      else lines.lines.push(p.text);
-    },
-  });
-  return lines.text;
-}
-
-async function mammothText(bytes: Uint8Array): Promise<string> {
-  try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
-    return result.value.replace(/\n+$/, '');
-  } catch (error) {
-    throw wrap(error, 'Word document could not be parsed');
-  }
-}
-
-/** Parts mammoth never reports, in reading order: headers, footers, notes, comments. */
-function wordSideParts(pkg: ZipPackage): { name: string; fieldName?: string }[] {
+/** The main part, then headers, footers, notes and comments, in reading order. */
+function wordParts(pkg: ZipPackage, main: string): { name: string; fieldName?: string }[] {
   const names = pkg.names.filter((n) => n.startsWith('word/'));
   const numbered = (kind: string) => names.filter((n) => new RegExp(`^word/${kind}\\d*\\.xml$`).test(n)).sort(byNumber);
   const single = (name: string) => (pkg.has(name) ? [name] : []);
   return [
+    { name: main },
     ...numbered('header').map((name) => ({ name })),
     ...numbered('footer').map((name) => ({ name })),
     ...single('word/footnotes.xml').map((name) => ({ name })),
@@ -190,9 +153,9 @@ function wordSideParts(pkg: ZipPackage): { name: string; fieldName?: string }[] 
 }
 
 /**
- * Word 2007+ documents (.docx, .docm). Segments: the body (mammoth) at `word/document.xml`,
- * then what mammoth drops from the body, then one segment per header, footer, footnotes,
- * endnotes and comments part (`fieldName: 'comment'`), each at its part name.
+ * Word 2007+ documents (.docx, .docm). One segment per part, at its part name: the body
+ * (`word/document.xml`: paragraphs, tables, text boxes, tracked deletions), each header and
+ * footer, footnotes, endnotes, and comments (`fieldName: 'comment'`). One line per paragraph.
  */
 export const docxExtractor: Extractor = {
   id: 'docx',
@@ -200,24 +163,10 @@ export const docxExtractor: Extractor = {
     throwIfAborted(ctx.signal);
     const pkg = ZipPackage.open(bytes, ctx);
     const sink = new SegmentSink(ctx);
-    const main = mainDocumentPart(pkg);
-    const mainXml = pkg.readXml(main);
-    if (mainXml === undefined) throw new ExtractError('corrupt', 'Word document has no main document part');
-    const at = { entry: main };
     try {
-      if (mainXml.length <= MAMMOTH_MAX_PART) {
-        // mammoth inflates the XML parts itself: they must pass the same checks first.
-        pkg.vouchFor(pkg.names.filter((n) => n.endsWith('.xml') || n.endsWith('.rels')));
-        const body = sink.segment(await mammothText(bytes), at);
-        if (body) yield body;
-        const beside = sink.segment(besideMammoth(mainXml), at);
-        if (beside) yield beside;
-      } else {
-        const body = sink.segment(paragraphsOf(mainXml, WORD).text, at);
-        if (body) yield body;
-      }
-      sink.check();
-      for (const part of wordSideParts(pkg)) {
+      const main = mainDocumentPart(pkg);
+      if (!pkg.has(main)) throw new ExtractError('corrupt', 'Word document has no main document part');
+      for (const part of wordParts(pkg, main)) {
         const xml = pkg.readXml(part.name);
         if (xml === undefined) continue;
         const segment = sink.segment(paragraphsOf(xml, WORD).text, { entry: part.name }, part.fieldName);

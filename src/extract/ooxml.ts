@@ -247,10 +247,11 @@ export class ZipPackage {
 
   /**
    * Prepares the named parts for a library that inflates them itself, which must not be trusted
-   * to stop: SheetJS believes local-header sizes and its inflater loops forever on some damaged
-   * streams; mammoth's JSZip inflates without a cap. Each part passes the declared-size checks,
-   * then is inflated here once: it must be a complete, valid stream that yields no more than it
-   * declared, and its local header must not declare more than the directory did.
+   * to stop: SheetJS believes local-header sizes, grows its output without bound when they are
+   * zero, and its inflater loops forever on some damaged streams. Each part passes the
+   * declared-size checks, then is inflated here once: it must be a complete, valid stream that
+   * yields no more than it declared, and its local header must not declare more than the
+   * directory did.
    */
   vouchFor(names: Iterable<string>): void {
     for (const name of names) {
@@ -327,10 +328,8 @@ export interface TextDialect {
   readonly paragraphs: ReadonlySet<string>;
   /** Elements whose character data is text; absent: all character data inside a paragraph (ODF). */
   readonly texts?: ReadonlySet<string>;
-  /** Empty elements that stand for a tab. */
-  readonly tabs?: ReadonlySet<string>;
-  /** Empty elements that stand for a line break inside a paragraph. */
-  readonly breaks?: ReadonlySet<string>;
+  /** Empty elements that stand for a character: a tab, a line break inside a paragraph, a hyphen. */
+  readonly chars?: ReadonlyMap<string, string>;
   /** ODF `<text:s text:c="n"/>`: n spaces. */
   readonly spaces?: string;
   /** Elements whose whole subtree is ignored. */
@@ -409,8 +408,8 @@ export function walkParagraphs(xml: string, dialect: TextDialect, visitor: Parag
           deletedDepth++;
           textDepth++;
         }
-        if (dialect.tabs?.has(name)) append('\t');
-        else if (dialect.breaks?.has(name)) append('\n');
+        const char = dialect.chars?.get(name);
+        if (char !== undefined) append(char);
         else if (name === dialect.spaces) {
           const count = Number.parseInt(attributes['text:c'] ?? '1', 10);
           append(' '.repeat(Number.isFinite(count) && count > 0 ? Math.min(count, 1000) : 1));
