@@ -18,7 +18,7 @@ import type { ExtractContext, Extractor, FormatId } from './types.js';
 type WorkbookFormat = Extract<FormatId, 'xlsx' | 'xlsb' | 'xls' | 'ods'>;
 
 /** A sheet read with `dense: true`: rows by absolute index, cells by absolute column. */
-type DenseSheet = (XLSX.CellObject | undefined)[][] & { '!ref'?: string; '!fullref'?: string };
+type DenseSheet = (XLSX.CellObject | undefined)[][];
 
 /**
  * A numeric cell as digits a reader of the sheet would recognise, without inventing digits.
@@ -116,7 +116,12 @@ function checkContainer(bytes: Uint8Array, format: WorkbookFormat, ctx: ExtractC
   pkg.vouchFor(pkg.names);
 }
 
-function readWorkbook(bytes: Uint8Array, ctx: ExtractContext): XLSX.WorkBook {
+/**
+ * Parses the whole workbook: SheetJS has no streaming reader. Its memory is bounded through the
+ * part sizes `checkContainer` vouched for; `sheetRows` is not used because it cuts by row index,
+ * which would drop a far-down cell of a sparse sheet without counting it against `maxCells`.
+ */
+function readWorkbook(bytes: Uint8Array): XLSX.WorkBook {
   try {
     return XLSX.read(bytes, {
       type: 'array',
@@ -132,8 +137,6 @@ function readWorkbook(bytes: Uint8Array, ctx: ExtractContext): XLSX.WorkBook {
       bookVBA: false,
       bookDeps: false,
       bookFiles: false,
-      // A row holds at least one cell, so more rows than cells allowed cannot all be read.
-      sheetRows: ctx.limits.maxCells + 1,
       WTF: false,
     });
   } catch (error) {
@@ -148,7 +151,7 @@ function readWorkbook(bytes: Uint8Array, ctx: ExtractContext): XLSX.WorkBook {
 async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format: WorkbookFormat): AsyncIterable<ExtractItem> {
   throwIfAborted(ctx.signal);
   checkContainer(bytes, format, ctx);
-  const workbook = readWorkbook(bytes, ctx);
+  const workbook = readWorkbook(bytes);
   const budget = new TextBudget(ctx.limits.maxTextChars);
   const maxCells = ctx.limits.maxCells;
   let cells = 0;
@@ -199,14 +202,13 @@ async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format:
         if (text === segment.text) yield segment;
         else {
           // Fields past the cut would point outside the text.
-          if (text.length > 0) yield { ...segment, text, fields: segment.fields?.filter((f) => f.end <= text.length) };
+          if (text.length > 0) {
+            yield segment.fields ? { ...segment, text, fields: segment.fields.filter((f) => f.end <= text.length) } : { ...segment, text };
+          }
           throw budget.error();
         }
       }
       if (cellLimit) throw new ExtractError('limit', `workbook has more than ${maxCells} cells; the rest was not scanned`);
-    }
-    if (rows['!fullref'] !== undefined && rows['!fullref'] !== rows['!ref']) {
-      throw new ExtractError('limit', `sheet has more rows than the ${maxCells}-cell limit allows; the rest was not scanned`);
     }
   }
 }

@@ -9,6 +9,7 @@ import {
   makeEncryptedOoxml,
   makeGridWorkbook,
   makeOds,
+  makeSparseWorkbook,
   makeWorkbook,
   markEncrypted,
   PANS,
@@ -178,6 +179,15 @@ describe('workbook extractors', () => {
     expect(segments.map((s) => s.text)).toEqual(['r0c0\tr0c1\tr0c2', 'r1c0\tr1c1\tr1c2', 'r2c0']);
     expect(codeOf(error)).toBe('limit');
     expect((error as Error).message).toBe('workbook has more than 7 cells; the rest was not scanned');
+  });
+
+  it('counts cells, not rows: a sparse sheet is read to its last row', async () => {
+    const { segments, error } = await runExtractor(xlsxExtractor, makeSparseWorkbook(), testContext({ limits: { maxCells: 3 } }));
+    expect(error).toBeUndefined();
+    expect(segments.map((s) => [s.text, s.at])).toEqual([
+      ['top', { sheet: 'Sparse', row: 1 }],
+      ['bottom', { sheet: 'Sparse', row: 5001 }],
+    ]);
   });
 
   it('cuts text at maxTextChars, dropping fields past the cut', async () => {
