@@ -12,6 +12,7 @@ import * as XLSX from 'xlsx';
 import { ExtractError } from '../errors.js';
 import type { ExtractItem, Segment, SegmentField } from '../types.js';
 import { isEncryptedOoxml, isOle, TextBudget, throwIfAborted, ZipPackage } from './ooxml.js';
+import { quietly } from './quiet.js';
 import type { ExtractContext, Extractor, FormatId } from './types.js';
 
 /** The workbook formats this file reads. */
@@ -213,14 +214,22 @@ async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format:
   }
 }
 
+/**
+ * SheetJS prints diagnostics on some damaged inputs (zip size mismatches, record and formula
+ * dumps); they are muted because a formula dump can quote cell contents.
+ */
+function workbookExtractor(format: WorkbookFormat): Extractor {
+  return { id: format, extract: (bytes, ctx) => quietly(workbookSegments(bytes, ctx, format)) };
+}
+
 /** Excel 2007+ workbooks (.xlsx, .xlsm). */
-export const xlsxExtractor: Extractor = { id: 'xlsx', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xlsx') };
+export const xlsxExtractor = workbookExtractor('xlsx');
 
 /** Excel binary workbooks (.xlsb). */
-export const xlsbExtractor: Extractor = { id: 'xlsb', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xlsb') };
+export const xlsbExtractor = workbookExtractor('xlsb');
 
 /** Excel 97–2003 and older workbooks (.xls: OLE container or raw BIFF). */
-export const xlsExtractor: Extractor = { id: 'xls', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'xls') };
+export const xlsExtractor = workbookExtractor('xls');
 
 /** OpenDocument spreadsheets (.ods). */
-export const odsExtractor: Extractor = { id: 'ods', extract: (bytes, ctx) => workbookSegments(bytes, ctx, 'ods') };
+export const odsExtractor = workbookExtractor('ods');

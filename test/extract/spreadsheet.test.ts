@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
 import { numberText, odsExtractor, xlsbExtractor, xlsExtractor, xlsxExtractor } from '../../src/extract/spreadsheet.js';
 import type { Segment, SegmentField } from '../../src/types.js';
@@ -16,6 +16,7 @@ import {
   runExtractor,
   testContext,
   TRUNCATED_VALUE,
+  withMisleadingDescriptor,
   zeroMemberData,
 } from '../fixtures/documents.js';
 
@@ -217,6 +218,18 @@ describe('workbook extractors', () => {
       expect((error as Error).message).toBe(
         error === local.error ? 'a document part has inconsistent zip headers' : 'a document part does not inflate to its declared size',
       );
+    }
+  });
+
+  it('keeps SheetJS diagnostics off the console', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method));
+    try {
+      const { segments, error } = await runExtractor(xlsxExtractor, withMisleadingDescriptor(makeWorkbook('xlsx')));
+      expect(error).toBeUndefined();
+      expect(segments).toEqual(expectedWorkbook(true));
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 
