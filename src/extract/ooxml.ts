@@ -88,7 +88,7 @@ const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 
 /** One part of a zip package as its central directory declares it. */
-export interface ZipPart {
+interface ZipPart {
   readonly name: string;
   readonly encrypted: boolean;
   readonly method: number;
@@ -100,7 +100,7 @@ export interface ZipPart {
 }
 
 /** True when `bytes` start with a zip local-file header (`PK\x03\x04`). */
-export function isZip(bytes: Uint8Array): boolean {
+function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && u32(bytes, 0) === SIG_LOCAL;
 }
 
@@ -307,7 +307,7 @@ export class ZipPackage {
  * XML part bytes → string. OOXML and ODF parts are UTF-8, or UTF-16 with a byte-order mark;
  * invalid sequences become U+FFFD rather than failing the document.
  */
-export function decodeXml(bytes: Uint8Array): string {
+function decodeXml(bytes: Uint8Array): string {
   try {
     if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
     if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
@@ -481,7 +481,7 @@ export function readRelationships(pkg: ZipPackage, partName: string): Map<string
 }
 
 /** Resolves a relative OPC target (`../slides/slide1.xml`) against a folder (`ppt/slides/`). */
-export function resolvePartName(folder: string, target: string): string {
+function resolvePartName(folder: string, target: string): string {
   const segments = target.startsWith('/') ? [] : folder.split('/').filter(Boolean);
   for (const segment of target.split('/')) {
     if (segment === '' || segment === '.') continue;
