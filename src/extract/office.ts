@@ -10,7 +10,7 @@
  * come out of a {@link ZipPackage}, which refuses bombs on declared sizes before inflating.
  */
 import { ExtractError } from '../errors.js';
-import type { ExtractItem, Location, Segment } from '../types.js';
+import type { ExtractItem, ExtractWarning, Location, NestedInput, Segment } from '../types.js';
 import {
   elementAttributes,
   readRelationships,
@@ -118,6 +118,27 @@ function paragraphsOf(xml: string, dialect: TextDialect): Lines {
   return lines;
 }
 
+/**
+ * Embedded files (an Excel sheet pasted into a Word document, a document inside a slide) as
+ * members for the scanner to sniff and scan: they are whole files of their own, stored under
+ * `<app>/embeddings/`. A member that cannot be read is skipped with a warning.
+ */
+function* embeddings(pkg: ZipPackage, folder: string, ctx: ExtractContext): Generator<NestedInput | ExtractWarning> {
+  if (!ctx.archives) return;
+  for (const name of pkg.names) {
+    if (!name.startsWith(folder) || name.endsWith('/')) continue;
+    throwIfAborted(ctx.signal);
+    try {
+      const bytes = pkg.read(name);
+      // A view into the package would pin the whole document in memory for as long as the member lives.
+      if (bytes && bytes.length > 0) yield { kind: 'nested', name, bytes: bytes.slice() };
+    } catch (error) {
+      if (!(error instanceof ExtractError) || error.code === 'aborted') throw error;
+      yield { kind: 'error', code: error.code, message: `embedded file skipped: ${error.message}`, at: { entry: name } };
+    }
+  }
+}
+
 /** Wraps an unexpected failure: only a fixed, content-free message is kept. */
 function wrap(error: unknown, message: string): ExtractError {
   if (error instanceof ExtractError) return error;
@@ -156,6 +177,7 @@ function wordParts(pkg: ZipPackage, main: string): { name: string; fieldName?: s
  * Word 2007+ documents (.docx, .docm). One segment per part, at its part name: the body
  * (`word/document.xml`: paragraphs, tables, text boxes, tracked deletions), each header and
  * footer, footnotes, endnotes, and comments (`fieldName: 'comment'`). One line per paragraph.
+ * Embedded files follow as nested members.
  */
 export const docxExtractor: Extractor = {
   id: 'docx',
@@ -173,6 +195,7 @@ export const docxExtractor: Extractor = {
         if (segment) yield segment;
         sink.check();
       }
+      yield* embeddings(pkg, 'word/embeddings/', ctx);
     } catch (error) {
       throw wrap(error, 'Word document could not be parsed');
     }
@@ -210,6 +233,7 @@ function relatedKind(type: string): 'notes' | 'comment' | 'diagram' | undefined 
  * PowerPoint 2007+ presentations (.pptx, .pptm). One segment per slide at
  * `{ page: <position in the show>, entry: 'ppt/slides/slideN.xml' }`, then the slide's notes,
  * SmartArt text and comments (`fieldName: 'comment'`) at the same page with their own part names.
+ * Embedded files follow as nested members.
  */
 export const pptxExtractor: Extractor = {
   id: 'pptx',
@@ -239,6 +263,7 @@ export const pptxExtractor: Extractor = {
           sink.check();
         }
       }
+      yield* embeddings(pkg, 'ppt/embeddings/', ctx);
     } catch (error) {
       throw wrap(error, 'presentation could not be parsed');
     }

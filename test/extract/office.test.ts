@@ -13,10 +13,12 @@ import {
   makeOdt,
   makePptx,
   makeRatioBombDocx,
+  makeWorkbook,
   markEncrypted,
   PANS,
   runExtractor,
   testContext,
+  zeroMemberData,
 } from '../fixtures/documents.js';
 
 function codeOf(error: unknown): string | undefined {
@@ -55,7 +57,26 @@ describe('docxExtractor', () => {
       { text: `Footnote card ${PANS.docFootnote}`, at: { entry: 'word/footnotes.xml' } },
       { text: `Endnote card ${PANS.docEndnote}`, at: { entry: 'word/endnotes.xml' } },
       { text: `Use card ${PANS.docComment} for refunds`, at: { entry: 'word/comments.xml' }, fieldName: 'comment' },
+      { kind: 'nested', name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', bytes: makeWorkbook('xlsx') },
     ]);
+  });
+
+  it('leaves embedded files alone when archives are turned off', async () => {
+    const { items } = await runExtractor(docxExtractor, await makeDocx(), { ...testContext(), archives: false });
+    expect(items.filter((item) => 'kind' in item)).toEqual([]);
+    expect(items).toHaveLength(6);
+  });
+
+  it('skips an embedded file that cannot be read, with a warning at its name', async () => {
+    const damaged = zeroMemberData(await makeDocx(), 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', 0, 64);
+    const { items, error } = await runExtractor(docxExtractor, damaged);
+    expect(error).toBeUndefined();
+    expect(items.at(-1)).toEqual({
+      kind: 'error',
+      code: 'corrupt',
+      message: 'embedded file skipped: a document part does not inflate to its declared size',
+      at: { entry: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx' },
+    });
   });
 
   it('finds every planted number once (a text box with a fallback is not read twice)', async () => {
