@@ -7,6 +7,7 @@ import { walkParagraphs, type XmlParagraph } from '../../src/extract/ooxml.js';
 import type { Extractor } from '../../src/extract/types.js';
 import { group, leakedPans } from '../support/cards.js';
 import {
+  EMBEDDED_TEXT,
   makeDocx,
   makeEncryptedOoxml,
   makeOdp,
@@ -148,6 +149,7 @@ describe('pptxExtractor', () => {
       },
       { text: `Speaker: card ${PANS.slideNotes}`, at: { page: 2, entry: 'ppt/notesSlides/notesSlide1.xml' } },
       { text: `Card ${PANS.slideComment} must go`, at: { page: 2, entry: 'ppt/comments/comment1.xml' }, fieldName: 'comment' },
+      { kind: 'nested', name: 'ppt/embeddings/notes.txt', bytes: strToU8(EMBEDDED_TEXT) },
     ]);
   });
 
