@@ -447,8 +447,13 @@ function distance(text: string, at: number, c: Candidate): number {
 /** A companion between two PANs belongs to the nearer one. */
 function closerToNeighbour(text: string, at: number, self: Candidate, prev: Pick | undefined, next: Pick | undefined): boolean {
   const own = distance(text, at, self);
-  return (prev !== undefined && distance(text, at, prev.candidate) < own) || (next !== undefined && distance(text, at, next.candidate) < own);
+  const closer = (p: Pick | undefined) =>
+    // A neighbour farther than any window reaches cannot be nearer (and is not worth counting lines to).
+    p !== undefined && Math.abs(at - p.candidate.start) < NEIGHBOUR_REACH && distance(text, at, p.candidate) < own;
+  return closer(prev) || closer(next);
 }
+
+const NEIGHBOUR_REACH = 4096;
 
 function relative(at: number, start: number, end: number): string {
   return at < start ? `-${start - at}` : `+${at - end}`;
