@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
-import { detect, type DetectCounters } from './core/detect.js';
+import { detect, type DetectCounters, type Detection } from './core/detect.js';
+import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
 import { createStreamDecoder } from './extract/decode.js';
@@ -197,11 +198,17 @@ async function scanNested(
  * Scans plain text that arrives in chunks, in bounded memory: each chunk is cut after its last
  * line break (so no number is split) and scanned with the tail of the previous chunk in front
  * as context only. Line numbers and offsets continue across chunks.
+ *
+ * A large CSV/TSV is streamed too; its header line still names the columns: each line with a
+ * finding is read again as a record whose cells carry their column names, so a "Card Number"
+ * column and "Expiry"/"CVV" cells count as they do for a small file.
  */
-async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIterable<Uint8Array>): Promise<void> {
+async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIterable<Uint8Array>, format: FormatId): Promise<void> {
   const decoder = createStreamDecoder(first);
   const { windowBefore } = scan.settings;
   const maxCarry = 1024 * 1024;
+  const tabular = format === 'csv' || format === 'tsv';
+  let table: { delimiter: string; names: string[] } | undefined;
   let prefix = ''; // context-only tail of what was already scanned
   let carry = ''; // decoded text not yet scanned (after the last line break)
   let line = 1;
@@ -221,18 +228,16 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
       // One line longer than maxCarry: cut at a character no card number can contain.
       else cut = safeCut(buffer, from);
     }
-    const segment: Segment = { text: buffer, at: {} };
+    if (tabular && table === undefined) table = readHeader(buffer, format);
     scan.segments++;
     scan.chars += cut - from;
-    const detections = detect({ text: buffer, from, to: cut }, scan.settings, scan.counters);
+    let detections = detect({ text: buffer, from, to: cut }, scan.settings, scan.counters);
+    if (table && detections.length > 0) detections = asRecords(buffer, detections, table, scan.settings);
     if (detections.length > 0) {
       const lines = new LineIndex(buffer, line, 1, from);
-      for (const d of detections) {
-        const base = offset - from;
-        scan.findings.push(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
-      }
+      const base = offset - from;
+      for (const d of detections) scan.findings.push(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
     }
-    void segment;
     line += countNewlines(buffer, from, cut);
     offset += cut - from;
     carry = buffer.slice(cut);
@@ -245,6 +250,47 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     scanPart(decoder.decode(chunk, false), false);
   }
   scanPart(decoder.decode(new Uint8Array(0), true), true);
+}
+
+/** Column names from the first line of a streamed table, or none when it is not a header. */
+function readHeader(text: string, format: FormatId): { delimiter: string; names: string[] } | undefined {
+  const delimiter = format === 'tsv' ? '\t' : sniffDelimiter(text);
+  const end = text.indexOf('\n');
+  const header = text.slice(0, end === -1 ? text.length : end).replace(/\r$/, '');
+  const record: Segment | void = splitDelimited(header, delimiter, Number.MAX_SAFE_INTEGER).next().value;
+  if (!record?.fields) return undefined;
+  const names = record.fields.map((f) => header.slice(f.start, f.end));
+  // A header names things; a first line of numbers is data.
+  if (names.filter((n) => /^[\s\d.,+-]*$/.test(n)).length > names.length / 2) return undefined;
+  return { delimiter, names };
+}
+
+/** Detects again, record by record, the lines of `text` that had findings, with named cells. */
+function asRecords(text: string, detections: Detection[], table: { delimiter: string; names: string[] }, settings: Settings): Detection[] {
+  const out: Detection[] = [];
+  const scratch: DetectCounters = { rejected: 0, suppressed: 0 };
+  let doneUpTo = -1;
+  for (const d of detections) {
+    const lineStart = text.lastIndexOf('\n', d.start - 1) + 1;
+    if (lineStart <= doneUpTo) continue;
+    let lineEnd = text.indexOf('\n', d.start);
+    if (lineEnd === -1) lineEnd = text.length;
+    doneUpTo = lineEnd;
+    const record = text.slice(lineStart, lineEnd);
+    const cells: Segment | void = splitDelimited(record, table.delimiter, Number.MAX_SAFE_INTEGER).next().value;
+    const fields = (cells?.fields ?? []).map((f, k) => (table.names[k] ? { start: f.start, end: f.end, name: table.names[k]! } : { start: f.start, end: f.end }));
+    const again = detect({ text: record, fields }, settings, scratch);
+    for (const r of again) {
+      out.push({
+        ...r,
+        start: r.start + lineStart,
+        end: r.end + lineStart,
+        ...(r.expiryAt !== undefined ? { expiryAt: r.expiryAt + lineStart } : {}),
+        ...(r.cvvAt !== undefined ? { cvvAt: r.cvvAt + lineStart } : {}),
+      });
+    }
+  }
+  return out;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -331,7 +377,7 @@ async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, met
     scan.format = format;
     const big = sizeHint === undefined ? !done : sizeHint > STREAM_TEXT_THRESHOLD;
     if (STREAMABLE_TEXT.has(format) && big) {
-      await scanTextChunks(scan, first, rest(counted, done));
+      await scanTextChunks(scan, first, rest(counted, done), format);
     } else {
       const all = done ? first : await collect(first, rest(counted, done), scan.settings.limits.maxBufferSize);
       // A stream is timed from the moment it is parsed, not while its producer is writing.

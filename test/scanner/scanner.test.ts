@@ -1,0 +1,87 @@
+import { Readable } from 'node:stream';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { scanBuffer, scanFile, scanStream } from '../../src/index.js';
+import { group, makePan, rng } from '../support/cards.js';
+
+const KEY = { fingerprintKey: 'scanner-test' };
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** A Readable that hands out `bytes` in pieces of `size`, so every chunk boundary is exercised. */
+function trickle(bytes: Uint8Array, size: number): Readable {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) pieces.push(Buffer.from(bytes.subarray(i, i + size)));
+  return Readable.from(pieces);
+}
+
+describe('streamed text', () => {
+  const random = rng(7);
+  const pans = Array.from({ length: 40 }, () => makePan('4', 16, random));
+  const lines: string[] = [];
+  const expected: { line: number; column: number; last4: string }[] = [];
+  for (let i = 0; i < 4000; i++) {
+    if (i % 100 === 50) {
+      const pan = pans[expected.length]!;
+      const prefix = `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}Z payment card `;
+      lines.push(`${prefix}${group(pan, [4, 4, 4, 4])} exp 08/27`);
+      expected.push({ line: i + 1, column: prefix.length + 1, last4: pan.slice(-4) });
+    } else lines.push(`2026-03-01T10:00:00Z GET /api/v1/items/${i} 200 rt=0.${i % 97}`);
+  }
+  const text = lines.join('\n') + '\n';
+
+  it('finds every PAN with exact line and column whatever the chunk size', async () => {
+    for (const size of [7, 4096, 65_537]) {
+      const report = await scanStream(trickle(utf8(text), size), { filename: 'app.log' }, KEY);
+      expect(report.errors).toEqual([]);
+      expect(report.findings.map((f) => ({ line: f.location.line, column: f.location.column, last4: f.last4 }))).toEqual(expected);
+      expect(report.findings.every((f) => f.expiry?.present && f.confidence === 'high')).toBe(true);
+    }
+  });
+
+  it('reports offsets that point at the first digit', async () => {
+    const report = await scanStream(trickle(utf8(text), 1000), {}, KEY);
+    for (const f of report.findings) expect(text.slice(f.location.offset!, f.location.offset! + 4)).toBe(f.bin.slice(0, 4));
+  });
+
+  it('keeps the column names of a streamed CSV', async () => {
+    const rows = ['id,name,Card Number,Expiry,CVV'];
+    const random2 = rng(11);
+    for (let i = 0; i < 5000; i++) rows.push(i % 500 === 1 ? `${i},A,${makePan('51', 16, random2)},08/27,${100 + (i % 800)}` : `${i},B,,,`);
+    const report = await scanStream(trickle(utf8(rows.join('\n') + '\n'), 8192), { filename: 'export.csv' }, KEY);
+    expect(report.findings).toHaveLength(10);
+    for (const f of report.findings) {
+      expect(f.reasons).toContain('field:card_number');
+      expect(f.cvv?.present).toBe(true);
+      expect(f.expiry?.present).toBe(true);
+    }
+  });
+});
+
+describe('containers and names', () => {
+  it('chains entries through nested archives and masks digit runs in names', async () => {
+    const pan = makePan('4', 16, rng(3));
+    const inner = zipSync({ 'notes/card.txt': utf8(`card ${pan}`) });
+    const outer = zipSync({ [`backup-${pan}/inner.zip`]: inner });
+    const report = await scanBuffer(outer, { filename: `share/${pan}.zip` }, KEY);
+    expect(report.findings).toHaveLength(1);
+    const [f] = report.findings;
+    expect(f!.location.entry).toMatch(/^backup-\d{6}\*+\d{4}\/inner\.zip!\/notes\/card\.txt$/);
+    expect(f!.path).toMatch(/^share\/\d{6}\*+\d{4}\.zip$/);
+    expect(JSON.stringify(report)).not.toContain(pan);
+  });
+
+  it('stops at the configured depth with an archive_depth record', async () => {
+    const pan = makePan('4', 16, rng(4));
+    let bytes: Uint8Array = zipSync({ 'deep.txt': utf8(`card ${pan}`) });
+    for (let level = 0; level < 5; level++) bytes = zipSync({ [`level${level}.zip`]: bytes });
+    const report = await scanBuffer(bytes, { filename: 'nest.zip' }, { ...KEY, limits: { maxDepth: 3 } });
+    expect(report.findings).toHaveLength(0);
+    expect(report.errors.map((e) => e.code)).toEqual(['archive_depth']);
+  });
+
+  it('gives a missing file one not_found record', async () => {
+    const report = await scanFile('/nonexistent/cardhound/file.txt', KEY);
+    expect(report.errors.map((e) => e.code)).toEqual(['not_found']);
+    expect(report.findings).toEqual([]);
+  });
+});
