@@ -377,6 +377,9 @@ async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, met
     scan.format = format;
     const big = sizeHint === undefined ? !done : sizeHint > STREAM_TEXT_THRESHOLD;
     if (STREAMABLE_TEXT.has(format) && big) {
+      // One linear pass of our own code cannot hang, and a 50 GB log needs longer than any
+      // per-file limit: streamed text stops only when the caller aborts.
+      scan.signal = scan.userSignal ?? new AbortController().signal;
       await scanTextChunks(scan, first, rest(counted, done), format);
     } else {
       const all = done ? first : await collect(first, rest(counted, done), scan.settings.limits.maxBufferSize);

@@ -63,6 +63,9 @@ export function resolveWorkerFile(): string {
   return found;
 }
 
+/** The slowest reading speed (bytes per ms, i.e. 2 MB/s) a worker's time limit allows for on top of `timeoutMs`. */
+const BYTES_PER_MS_FLOOR = 2_000;
+
 /** Parses files in worker threads, each under a time limit. */
 export class ParserPool {
   private readonly piscina: Piscina<FileTask, FileReport>;
@@ -87,12 +90,15 @@ export class ParserPool {
    * Scans one file in a worker. Resolves with the report, or with `failed` (timeout, memory
    * limit, dead worker) or `aborted` when `signal` fired. Never rejects.
    */
-  async run(file: Omit<FileTask, 'started'>, signal: AbortSignal): Promise<TaskOutcome> {
+  async run(file: Omit<FileTask, 'started'>, signal: AbortSignal, size = 0): Promise<TaskOutcome> {
     const timer = new AbortController();
     let clock: NodeJS.Timeout | undefined;
     const { port1, port2 } = new MessageChannel();
+    // Large plain text is streamed without a clock by the scanner; the hard limit grows with
+    // the size so that only a stuck parser is killed, not a big log read at disk speed.
+    const limit = this.timeoutMs + graceMs(this.timeoutMs) + Math.round(size / BYTES_PER_MS_FLOOR);
     port1.once('message', () => {
-      clock = setTimeout(() => timer.abort(), this.timeoutMs + graceMs(this.timeoutMs));
+      clock = setTimeout(() => timer.abort(), limit);
       port1.close();
     });
     try {

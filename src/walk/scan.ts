@@ -25,7 +25,7 @@ import { describeError } from '../errors.js';
 import { sniff } from '../extract/sniff.js';
 import type { FormatId } from '../extract/types.js';
 import { OptionsError, resolveSettings, type Settings } from '../options.js';
-import { scanBuffer, scanStream } from '../scanner.js';
+import { scanBuffer, scanFile, scanStream } from '../scanner.js';
 import type {
   FileReport,
   Brand,
@@ -58,6 +58,8 @@ export interface ScanInternals {
   readonly onParse?: (abs: string) => void;
   /** Heap limit of each worker in MB (tests use a small one to provoke `memory_limit`). */
   readonly workerHeapMb?: number;
+  /** False sends large plain-text files to workers too (tests of worker behaviour use it). */
+  readonly inlineLarge?: boolean;
 }
 
 /** Options that only steer the walk; everything else is forwarded to the per-file scanner. */
@@ -269,6 +271,37 @@ async function scanInline(file: WalkFile, options: ScanOptions): Promise<FileRep
   return scanBuffer(bytes, { filename: file.abs }, options);
 }
 
+/**
+ * Streams a large file on the main thread if its first bytes sniff as plain text; `undefined`
+ * means "give it to a worker". Never rejects.
+ */
+async function scanLargeInline(file: WalkFile, options: ScanOptions): Promise<FileReport | undefined> {
+  let head: Uint8Array;
+  let handle;
+  try {
+    handle = await open(file.abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile()) return undefined;
+    head = new Uint8Array(Math.min(info.size, SNIFF_HEAD_BYTES));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    head = head.subarray(0, bytesRead);
+  } catch (error) {
+    const { code, message } = describeError(error);
+    return { findings: [], errors: [{ type: 'error', path: file.abs, code, message }], stats: NO_STATS };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+  if (!INLINE_FORMATS.has(sniff(head, { filename: file.abs })) || testHookFile(file.abs)) return undefined;
+  return scanFile(file.abs, options);
+}
+
+const SNIFF_HEAD_BYTES = 64 * 1024;
+
+/** Files named for the workers' test-only hooks (see worker.ts) must reach a worker. */
+function testHookFile(path: string): boolean {
+  return process.env.CARDHOUND_TEST_HOOKS === '1' && /__cardhound_(hang|oom)__/.test(path);
+}
+
 async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: ScanInternals): AsyncGenerator<ScanEvent, void, undefined> {
   const started = performance.now();
   const tally = new Tally();
@@ -338,7 +371,22 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
       timeoutMs: plan.settings.limits.timeoutMs,
       heapMb: internals.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB,
     });
-    return pool.run({ path: file.abs, options: plan.workerOptions }, signal);
+    return pool.run({ path: file.abs, options: plan.workerOptions }, signal, file.size);
+  };
+  // One large plain-text file at a time is streamed on the main thread, which otherwise only
+  // dispatches: it saves a worker's start-up on the common "one big log" scan and adds a
+  // thread's worth of work on a share. The text path is our own linear code, nothing to isolate.
+  let bigInline = false;
+  const inlineLarge = (file: WalkFile): Promise<TaskOutcome> => {
+    bigInline = true;
+    return scanLargeInline(file, inlineOptions)
+      .then(
+        (report): TaskOutcome | Promise<TaskOutcome> => (report ? { kind: 'report', report } : inWorker(file)),
+        (error: unknown): TaskOutcome => ({ kind: 'failed', ...describeError(error) }),
+      )
+      .finally(() => {
+        bigInline = false;
+      });
   };
   const submit = (file: WalkFile): void => {
     const id = nextId++;
@@ -349,7 +397,9 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
             (report): TaskOutcome | Promise<TaskOutcome> => (report ? { kind: 'report', report } : inWorker(file)),
             (error: unknown): TaskOutcome => ({ kind: 'failed', ...describeError(error) }),
           )
-        : inWorker(file);
+        : !bigInline && internals.inlineLarge !== false
+          ? inlineLarge(file)
+          : inWorker(file);
     const done = outcome.then((result): Wake => ({ kind: 'task', id, outcome: result }));
     running.set(id, { file, done });
   };
