@@ -400,16 +400,26 @@ async function* readFileChunks(path: string, signal: AbortSignal, size: number):
   // Sized to the file (plus one byte to see the end without another large allocation): most
   // files on a share are small, and a 4 MiB buffer per small file is mostly garbage to collect.
   const chunk = Math.max(1, Math.min(CHUNK_BYTES, size + 1));
+  // A fresh buffer per read (chunks are handed on and may be kept), and the next read already
+  // under way while the consumer scans this one: the disk and the detector work side by side.
+  const read = async (): Promise<Uint8Array> => {
+    const buffer = new Uint8Array(chunk);
+    const { bytesRead } = await handle.read(buffer, 0, chunk, null);
+    return bytesRead === chunk ? buffer : buffer.subarray(0, bytesRead);
+  };
+  let pending: Promise<Uint8Array> | undefined;
   try {
+    pending = read();
     for (;;) {
-      if (signal.aborted) return;
-      // A fresh buffer per read: chunks are handed on and may be kept (collect, decoders).
-      const buffer = new Uint8Array(chunk);
-      const { bytesRead } = await handle.read(buffer, 0, chunk, null);
-      if (bytesRead === 0) return;
-      yield bytesRead === chunk ? buffer : buffer.subarray(0, bytesRead);
+      const bytes = await pending;
+      pending = undefined;
+      if (bytes.length === 0 || signal.aborted) return;
+      pending = read();
+      yield bytes;
     }
   } finally {
+    // Let a read in flight finish before the handle closes under it.
+    await pending?.catch(() => undefined);
     await handle.close();
   }
 }
