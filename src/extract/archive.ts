@@ -16,7 +16,7 @@ import type { ExtractContext, Extractor } from './types.js';
  * Below this many expanded bytes a high ratio is harmless (a small file of padding compresses
  * 500:1 legitimately); the ratio limit exists to stop bombs, whose cost is their output size.
  */
-const RATIO_FLOOR = 1024 * 1024;
+export const RATIO_FLOOR = 1024 * 1024;
 
 /** Member names are shown to users and joined into `location.entry`: one separator style. */
 export function normaliseMemberName(name: string): string {
@@ -95,7 +95,7 @@ function plain(buffer: Buffer): Uint8Array {
  * more. (fflate's streaming inflater, driven in slices with a counter, measured 4–6× slower.)
  * `corrupt` keeps the head of a truncated stream.
  */
-function inflateCapped(format: 'deflate' | 'gzip', input: Uint8Array, cap: number): InflateResult {
+export function inflateCapped(format: 'deflate' | 'gzip', input: Uint8Array, cap: number): InflateResult {
   const inflate = format === 'gzip' ? gunzipSync : inflateRawSync;
   // One byte over the cap proves the overflow; the option must be at least 1.
   const maxOutputLength = Math.min(cap + 1, bufferConstants.MAX_LENGTH);
@@ -118,20 +118,20 @@ function inflateCapped(format: 'deflate' | 'gzip', input: Uint8Array, cap: numbe
 // zip
 // ---------------------------------------------------------------------------------------------
 
-const SIG_LOCAL = 0x04034b50;
+export const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_EOCD = 0x06054b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
 const SIG_ZIP64_EOCD = 0x06064b50;
 const SIG_DESCRIPTOR = 0x08074b50;
-const FLAG_ENCRYPTED = 0x0001;
+export const FLAG_ENCRYPTED = 0x0001;
 const FLAG_DESCRIPTOR = 0x0008;
 const FLAG_UTF8 = 0x0800;
 
 function u16(d: Uint8Array, at: number): number {
   return d[at]! | (d[at + 1]! << 8);
 }
-function u32(d: Uint8Array, at: number): number {
+export function u32(d: Uint8Array, at: number): number {
   return (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
 }
 function u64(d: Uint8Array, at: number): number {
@@ -147,7 +147,7 @@ function decodeName(d: Uint8Array, flags: number): string {
   return (flags & FLAG_UTF8 ? utf8 : latin1).decode(d);
 }
 
-interface ZipEntry {
+export interface ZipEntry {
   readonly name: string;
   readonly flags: number;
   readonly method: number;
@@ -157,7 +157,7 @@ interface ZipEntry {
   readonly localOffset: number;
 }
 
-function findEocd(d: Uint8Array): number {
+export function findEocd(d: Uint8Array): number {
   const stop = Math.max(0, d.length - 22 - 0xffff);
   for (let at = d.length - 22; at >= stop; at--) {
     if (u32(d, at) === SIG_EOCD) return at;
@@ -194,7 +194,7 @@ function zip64Values(
  * Reads the central directory. `complete` is false when a record is damaged; the records before
  * it are still returned. Stops after `maxFiles + 1` file entries: enough to know the limit is hit.
  */
-function readCentralDirectory(
+export function readCentralDirectory(
   d: Uint8Array,
   eocd: number,
   maxFiles: number,
@@ -244,7 +244,7 @@ function readCentralDirectory(
 }
 
 /** Start of an entry's data after its local header, or -1 when the header is missing or cut off. */
-function localDataStart(d: Uint8Array, localOffset: number): number {
+export function localDataStart(d: Uint8Array, localOffset: number): number {
   if (localOffset + 30 > d.length || u32(d, localOffset) !== SIG_LOCAL) return -1;
   const start = localOffset + 30 + u16(d, localOffset + 26) + u16(d, localOffset + 28);
   return start <= d.length ? start : -1;

@@ -8,9 +8,19 @@
  * refused rather than allowed to grow. The XML walker is htmlparser2 in XML mode, which never
  * expands DTD entities (no billion-laughs, no external entities) and works in one linear pass.
  */
-import { inflateRawSync } from 'node:zlib';
 import { Parser } from 'htmlparser2';
 import { ExtractError } from '../errors.js';
+import {
+  FLAG_ENCRYPTED,
+  findEocd,
+  inflateCapped,
+  localDataStart,
+  RATIO_FLOOR,
+  readCentralDirectory,
+  SIG_LOCAL,
+  u32,
+  type ZipEntry,
+} from './archive.js';
 import type { ExtractContext } from './types.js';
 
 /** Throws the `aborted` error when the caller's signal has fired. */
@@ -59,45 +69,7 @@ export class TextBudget {
 // Zip packages
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Below this many expanded bytes a high ratio is harmless (a small XML part of repeated markup
- * compresses 500:1 legitimately); the ratio limit exists to stop bombs, whose cost is their size.
- * Same floor as the archive extractor.
- */
-const RATIO_FLOOR = 1024 * 1024;
-
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const FLAG_ENCRYPTED = 0x0001;
-const FLAG_UTF8 = 0x0800;
-
-function u16(d: Uint8Array, at: number): number {
-  return d[at]! | (d[at + 1]! << 8);
-}
-function u32(d: Uint8Array, at: number): number {
-  return (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) >>> 0;
-}
-function u64(d: Uint8Array, at: number): number {
-  return u32(d, at) + u32(d, at + 4) * 0x1_0000_0000;
-}
-
 const utf8 = new TextDecoder('utf-8');
-const latin1 = new TextDecoder('latin1');
-
-/** One part of a zip package as its central directory declares it. */
-interface ZipPart {
-  readonly name: string;
-  readonly encrypted: boolean;
-  readonly method: number;
-  /** Compressed size. */
-  readonly size: number;
-  /** Declared expanded size. */
-  readonly originalSize: number;
-  readonly localOffset: number;
-}
 
 /** True when `bytes` start with a zip local-file header (`PK\x03\x04`). */
 function isZip(bytes: Uint8Array): boolean {
@@ -122,70 +94,6 @@ export function isEncryptedOoxml(bytes: Uint8Array): boolean {
   return buffer.includes('EncryptionInfo', 0, 'utf16le') && buffer.includes('EncryptedPackage', 0, 'utf16le');
 }
 
-function findEocd(d: Uint8Array): number {
-  const stop = Math.max(0, d.length - 22 - 0xffff);
-  for (let at = d.length - 22; at >= stop; at--) {
-    if (u32(d, at) === SIG_EOCD) return at;
-  }
-  return -1;
-}
-
-/** Applies a zip64 extended-information extra field (id 1) to the values saturated at 0xFFFFFFFF. */
-function zip64Values(d: Uint8Array, start: number, end: number, values: { originalSize: number; size: number; offset: number }): void {
-  for (let at = start; at + 4 <= end; at += 4 + u16(d, at + 2)) {
-    if (u16(d, at) !== 1) continue;
-    let field = at + 4;
-    const stop = Math.min(field + u16(d, at + 2), end);
-    for (const key of ['originalSize', 'size', 'offset'] as const) {
-      if (values[key] !== 0xffffffff) continue;
-      if (field + 8 > stop) break;
-      values[key] = u64(d, field);
-      field += 8;
-    }
-    return;
-  }
-}
-
-function readCentralDirectory(d: Uint8Array, maxEntries: number): ZipPart[] {
-  const eocd = findEocd(d);
-  if (eocd < 0) throw new ExtractError('corrupt', 'document package is not a readable zip (no central directory)');
-  let count = u16(d, eocd + 10);
-  let cdOffset = u32(d, eocd + 16);
-  if (eocd >= 20 && u32(d, eocd - 20) === SIG_ZIP64_LOCATOR) {
-    const z = u64(d, eocd - 12);
-    if (z + 56 <= d.length && u32(d, z) === SIG_ZIP64_EOCD) {
-      count = u64(d, z + 32);
-      cdOffset = u64(d, z + 48);
-    }
-  }
-  if (count > maxEntries) {
-    throw new ExtractError('archive_entries', `document package has more than ${maxEntries} parts`);
-  }
-  const parts: ZipPart[] = [];
-  let at = cdOffset;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > d.length || u32(d, at) !== SIG_CENTRAL) {
-      throw new ExtractError('corrupt', 'document package has a damaged zip directory');
-    }
-    const flags = u16(d, at + 8);
-    const nameEnd = at + 46 + u16(d, at + 28);
-    const extraEnd = nameEnd + u16(d, at + 30);
-    if (extraEnd > d.length) throw new ExtractError('corrupt', 'document package has a damaged zip directory');
-    const values = { originalSize: u32(d, at + 24), size: u32(d, at + 20), offset: u32(d, at + 42) };
-    zip64Values(d, nameEnd, extraEnd, values);
-    parts.push({
-      name: (flags & FLAG_UTF8 ? utf8 : latin1).decode(d.subarray(at + 46, nameEnd)),
-      encrypted: (flags & FLAG_ENCRYPTED) !== 0,
-      method: u16(d, at + 10),
-      size: values.size,
-      originalSize: values.originalSize,
-      localOffset: values.offset,
-    });
-    at = extraEnd + u16(d, at + 32);
-  }
-  return parts;
-}
-
 /**
  * A zip-packaged document opened for bounded reading. Opening reads only the central directory;
  * an encrypted part makes the whole document `encrypted` (a password-protected package cannot
@@ -193,7 +101,7 @@ function readCentralDirectory(d: Uint8Array, maxEntries: number): ZipPart[] {
  * {@link ZipPackage.vouchFor} before a library inflates them.
  */
 export class ZipPackage {
-  private readonly parts = new Map<string, ZipPart>();
+  private readonly parts = new Map<string, ZipEntry>();
   private readonly admitted = new Set<string>();
   private readonly vouched = new Set<string>();
   private expanded = 0;
@@ -209,9 +117,18 @@ export class ZipPackage {
       if (isEncryptedOoxml(bytes)) throw new ExtractError('encrypted', 'document is password-protected');
       throw new ExtractError('corrupt', 'document is not a zip package');
     }
+    const eocd = findEocd(bytes);
+    if (eocd < 0) throw new ExtractError('corrupt', 'document package is not a readable zip (no central directory)');
+    const maxEntries = ctx.limits.maxEntries;
+    const { entries, complete } = readCentralDirectory(bytes, eocd, maxEntries);
+    // Folders count too: a package is refused whole, not read in part like an archive.
+    if (entries.length > maxEntries) {
+      throw new ExtractError('archive_entries', `document package has more than ${maxEntries} parts`);
+    }
+    if (!complete) throw new ExtractError('corrupt', 'document package has a damaged zip directory');
     const pkg = new ZipPackage(bytes, ctx);
-    for (const part of readCentralDirectory(bytes, ctx.limits.maxEntries)) {
-      if (part.encrypted) throw new ExtractError('encrypted', 'document package has encrypted parts');
+    for (const part of entries) {
+      if (part.flags & FLAG_ENCRYPTED) throw new ExtractError('encrypted', 'document package has encrypted parts');
       pkg.parts.set(part.name, part);
     }
     return pkg;
@@ -273,27 +190,19 @@ export class ZipPackage {
     return part ? this.inflate(part) : undefined;
   }
 
-  private inflate(part: ZipPart): Uint8Array {
+  private inflate(part: ZipEntry): Uint8Array {
     this.admit([part.name]);
     const d = this.bytes;
-    const local = part.localOffset;
-    if (local + 30 > d.length || u32(d, local) !== SIG_LOCAL) {
-      throw new ExtractError('corrupt', 'a document part is missing from the zip package');
-    }
-    const start = local + 30 + u16(d, local + 26) + u16(d, local + 28);
+    const start = localDataStart(d, part.localOffset);
+    if (start < 0) throw new ExtractError('corrupt', 'a document part is missing from the zip package');
     if (start + part.size > d.length) throw new ExtractError('corrupt', 'a document part is cut off');
     const data = d.subarray(start, start + part.size);
     if (part.method === 0) return data;
     if (part.method !== 8) throw new ExtractError('unsupported', 'a document part uses an unsupported compression method');
-    let out: Buffer;
-    try {
-      // zlib checks the cap as it goes: a part that lies about its size costs at most the lie.
-      out = inflateRawSync(data, { maxOutputLength: Math.max(1, part.originalSize) });
-    } catch {
-      throw new ExtractError('corrupt', 'a document part does not inflate to its declared size');
-    }
-    if (out.length > part.originalSize) throw new ExtractError('corrupt', 'a document part does not inflate to its declared size');
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    // The declared size is the cap: a part that lies about its size costs at most the lie.
+    const result = inflateCapped('deflate', data, part.originalSize);
+    if (result.status !== 'ok') throw new ExtractError('corrupt', 'a document part does not inflate to its declared size');
+    return result.bytes;
   }
 
   /** Reads a part and decodes it as XML text; undefined when the package has no such part. */
