@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { spawnSync } from 'node:child_process';
-import { luhnValid, maskPan } from './generate.mjs';
+import { luhnValid, maskPan } from '../test/support/cards-core.mjs';
 
 /** 13–19 digits, single spaces or dashes between them (the classic card regex). */
 export const CARD_REGEX = /\b(?:\d[ -]?){12,18}\d\b/g;

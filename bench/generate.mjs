@@ -13,85 +13,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { breakLuhn, COMMON_BRAND_SAMPLES, group, luhnValid, makePan, maskPan, rng } from '../test/support/cards-core.mjs';
 
 /** Bumped whenever output changes, so cached data from an older generator is rebuilt. */
 const GENERATOR_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------
-// Numbers (copied from test/support/cards.ts: bench is plain JS with no build step)
+// Numbers
 // ---------------------------------------------------------------------------------------------
-
-/** Mulberry32: same seed → same data on every machine. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function luhnCheckDigit(body) {
-  let sum = 0;
-  let double = true;
-  for (let i = body.length - 1; i >= 0; i--) {
-    let d = body.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-export function luhnValid(digits) {
-  return luhnCheckDigit(digits.slice(0, -1)) === digits.charCodeAt(digits.length - 1) - 48;
-}
-
-/** The four brands planted, in the IIN ranges and lengths they really issue. */
-const PLANT_SAMPLES = [
-  { brand: 'visa', prefix: '4', length: 16 },
-  { brand: 'visa', prefix: '4', length: 13 },
-  { brand: 'visa', prefix: '4', length: 19 },
-  { brand: 'mastercard', prefix: '51', length: 16 },
-  { brand: 'mastercard', prefix: '55', length: 16 },
-  { brand: 'mastercard', prefix: '2221', length: 16 },
-  { brand: 'mastercard', prefix: '2720', length: 16 },
-  { brand: 'amex', prefix: '34', length: 15 },
-  { brand: 'amex', prefix: '37', length: 15 },
-  { brand: 'discover', prefix: '6011', length: 16 },
-  { brand: 'discover', prefix: '644', length: 16 },
-  { brand: 'discover', prefix: '65', length: 16 },
-];
 
 /** Published brand test numbers: decoys, reported at `low` at most by a correct scanner. */
 const TEST_NUMBERS = ['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117'];
-
-function makePan(prefix, length, random) {
-  let body = prefix;
-  while (body.length < length - 1) body += String(Math.floor(random() * 10));
-  return body + String(luhnCheckDigit(body));
-}
-
-function breakLuhn(pan) {
-  const last = pan.charCodeAt(pan.length - 1) - 48;
-  return pan.slice(0, -1) + String((last + 1) % 10);
-}
-
-function group(pan, sizes, sep) {
-  const parts = [];
-  let at = 0;
-  for (const size of sizes) {
-    parts.push(pan.slice(at, at + size));
-    at += size;
-  }
-  if (at < pan.length) parts.push(pan.slice(at));
-  return parts.join(sep);
-}
 
 /**
  * How the brand prints it. 13-digit Visa has no customary grouping, so it stays one run
@@ -101,11 +33,6 @@ function printed(pan, sep) {
   if (pan.length === 13) return pan;
   if (pan.length === 15 && (pan.startsWith('34') || pan.startsWith('37'))) return group(pan, [4, 6, 5], sep);
   return group(pan, [4, 4, 4, 4], sep);
-}
-
-/** BIN + last four, the rest `*`: the form a cardhound `Finding.masked` takes by default. */
-export function maskPan(pan) {
-  return pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
 }
 
 /**
@@ -249,7 +176,7 @@ class PanSource {
     this.seenMasked = new Set(TEST_NUMBERS.map(maskPan));
   }
   next() {
-    const sample = PLANT_SAMPLES[this.i++ % PLANT_SAMPLES.length];
+    const sample = COMMON_BRAND_SAMPLES[this.i++ % COMMON_BRAND_SAMPLES.length];
     for (;;) {
       const pan = makePan(sample.prefix, sample.length, this.random);
       if (this.claim(pan)) return { pan, brand: sample.brand };
@@ -302,8 +229,7 @@ const FILLER_FORMS = [
 
 /** IMEI: 8-digit type allocation code (35… or 86…, as real handsets) + serial + Luhn. */
 function imei(f) {
-  const body = (f.int(2) ? '35' : '86') + f.digits(12);
-  return body + String(luhnCheckDigit(body));
+  return makePan(f.int(2) ? '35' : '86', 15, f.random);
 }
 
 /**

@@ -13,7 +13,8 @@
  * re-packed with a fixed timestamp because the docx writer stamps `Date.now()` into its zip
  * entries and core properties.
  *
- * Plain ESM JavaScript; uses the dev dependencies only (docx, pdfkit, xlsx, fflate).
+ * Plain ESM JavaScript; uses the dev dependencies only (docx, pdfkit, xlsx, fflate) and the
+ * card-number helpers in test/support/cards-core.mjs.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { group, luhnCheckDigit, luhnValid, makePan, maskPan, rng, usualGroups } from '../test/support/cards-core.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SEED = 20240314;
@@ -44,61 +46,8 @@ const FIXED_UTC = new Date(Date.UTC(2024, 2, 1, 9, 0, 0));
 const FIXED_W3C = '2024-03-01T09:00:00Z';
 
 // ------------------------------------------------------------------------------------------
-// Helpers copied from test/support/cards.ts (kept in plain JS so this script needs no build)
+// Numbers
 // ------------------------------------------------------------------------------------------
-
-/** Mulberry32: tiny, fast, good enough for test data; same seed → same numbers. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Luhn check digit for a digit string without its check digit. */
-function luhnCheckDigit(body) {
-  let sum = 0;
-  let double = true;
-  for (let i = body.length - 1; i >= 0; i--) {
-    let d = body.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-function luhnValid(digits) {
-  return luhnCheckDigit(digits.slice(0, -1)) === Number(digits.at(-1));
-}
-
-/** Formats digits in groups: `group(pan, [4,4,4,4], ' ')`. */
-function group(pan, sizes, sepr = ' ') {
-  const parts = [];
-  let at = 0;
-  for (const size of sizes) {
-    parts.push(pan.slice(at, at + size));
-    at += size;
-  }
-  if (at < pan.length) parts.push(pan.slice(at));
-  return parts.join(sepr);
-}
-
-/** The usual grouping a brand prints for a PAN of this length. */
-function usualGroups(pan) {
-  if (pan.length === 15 && (pan.startsWith('34') || pan.startsWith('37'))) return [4, 6, 5];
-  if (pan.length === 14) return [4, 6, 4];
-  const sizes = [];
-  for (let left = pan.length; left > 0; left -= 4) sizes.push(Math.min(4, left));
-  return sizes;
-}
 
 /** Brands' published test numbers (safe to print anywhere). */
 const TEST_NUMBERS = new Set([
@@ -139,9 +88,7 @@ const issued = new Set();
 function pan(brandKey, { notEndingIn0 = false } = {}) {
   const { prefix, length } = BRANDS[brandKey];
   for (;;) {
-    let body = prefix;
-    while (body.length < length - 1) body += String(int(0, 9));
-    const full = body + String(luhnCheckDigit(body));
+    const full = makePan(prefix, length, random);
     // No long runs of one digit: nothing that looks like a placeholder.
     if (/(\d)\1{4}/.test(full) || TEST_NUMBERS.has(full) || issued.has(full)) continue;
     if (notEndingIn0 && full.endsWith('0')) continue;
@@ -159,11 +106,9 @@ function nonLuhn(prefix, length) {
 
 /** A Luhn-valid number (IMEIs are Luhn-valid by definition). */
 function withLuhn(prefix, length) {
-  const body = prefix + digits(length - 1 - prefix.length);
-  return body + String(luhnCheckDigit(body));
+  return makePan(prefix, length, random);
 }
 
-const masked = (p) => p.slice(0, 6) + '*'.repeat(p.length - 10) + p.slice(-4);
 const pretty = (p) => group(p, usualGroups(p));
 const futureExpiry = () => `${pad(int(1, 12), 2)}/${int(25, 29)}`;
 const cvvFor = (p) => (p.startsWith('34') || p.startsWith('37') ? digits(4) : digits(3));
@@ -611,7 +556,7 @@ function posLogs() {
     note: 'track 2 data (start sentinel, PAN, =, YYMM, service code, discretionary data, end sentinel); one finding of kind track2, not an extra pan finding',
   });
   plant(path, `line ${mp.line}, column ${mp.column} ("manual key entry card=… exp=…")`, 'mastercard', manualPan, { expiry: true });
-  decoy(path, `line ${od.line}, column ${od.column}`, `16-digit order id ${masked(orderDecoy)}, Luhn-valid, Visa-like prefix, after "order id"`, 'negative context (order id): low, not reported by default', orderDecoy);
+  decoy(path, `line ${od.line}, column ${od.column}`, `16-digit order id ${maskPan(orderDecoy)}, Luhn-valid, Visa-like prefix, after "order id"`, 'negative context (order id): low, not reported by default', orderDecoy);
   decoy(path, 'many lines', 'ts=… 13-digit millisecond timestamps', 'timestamps: prefix 17 is no 13-digit brand; "ts"/"timestamp" context');
   decoy(path, 'many lines', `imei=… (${imeis.length} distinct 15-digit IMEIs, all Luhn-valid)`, 'IMEI label; IIN 35/86 is no 15-digit brand', imeis.join(','));
   decoy(path, 'many lines', 'order=… 10-digit order numbers, tel=… phone numbers, receipt/batch numbers', 'too short for a PAN');
@@ -838,7 +783,7 @@ function selfCheck() {
       if (planted.has(run) || known.has(run) || TEST_NUMBERS.has(run)) continue;
       // Luhn-valid by chance: acceptable only where the prefix is no brand at this length (timestamps 17…, IMEI 35…/86…/01…).
       if (/^(17|35|86|01)/.test(run) && run.length !== 16) continue;
-      throw new Error(`${path}: undocumented Luhn-valid digit run ${masked(run)} at offset ${m.index}`);
+      throw new Error(`${path}: undocumented Luhn-valid digit run ${maskPan(run)} at offset ${m.index}`);
     }
   }
   for (const p of plants) if (!luhnValid(p.pan)) throw new Error('planted PAN fails Luhn');
@@ -913,7 +858,7 @@ function expectedMd() {
     out.push(`## \`${path}\``, '', '| # | masked | brand | kind | confidence | expiry | CVV | where |', '|---|---|---|---|---|---|---|---|');
     byFile.get(path).forEach((p, i) => {
       const where = p.note ? `${p.where} — ${p.note}` : p.where;
-      out.push(`| ${i + 1} | \`${masked(p.pan)}\` | ${p.brand} | ${p.kind} | ${p.confidence} | ${p.expiry ? 'yes' : '–'} | ${p.cvv ? 'yes' : '–'} | ${where} |`);
+      out.push(`| ${i + 1} | \`${maskPan(p.pan)}\` | ${p.brand} | ${p.kind} | ${p.confidence} | ${p.expiry ? 'yes' : '–'} | ${p.cvv ? 'yes' : '–'} | ${where} |`);
     });
     out.push('');
   }
