@@ -139,9 +139,171 @@ export const emlExtractor: Extractor = {
 // Outlook .msg
 // ---------------------------------------------------------------------------------------------
 
+// msgreader reads the compound file (CFB) itself, and follows every sector chain, the mini-FAT
+// chain, the extended-FAT chain and the directory tree as the file says, with no check for
+// cycles: a chain that loops back (one flipped byte in a FAT sector does it) makes it push the
+// same sectors into an array until the heap is gone — the process dies, in whatever thread
+// parses it (scanBuffer parses in the caller's). The walkers below are msgreader 1.28's own,
+// with a visited set each; a cycle makes the file `corrupt`. Every walk is then bounded by the
+// number of distinct sectors the file can name.
+
+const END_OF_CHAIN = -2;
+const UNUSED_BLOCK = -1;
+const NO_INDEX = -1;
+const DIRECTORY = 1;
+
+/** The members of msgreader's internal `Reader` the guarded walkers use. */
+interface CfbReader {
+  bigBlockSize: number;
+  bigBlockLength: number;
+  xBlockLength: number;
+  batCount: number;
+  batData: number[];
+  sbatStart: number;
+  sbatCount: number;
+  xbatStart: number;
+  xbatCount: number;
+  propertyData: CfbProperty[];
+  ds: { byteLength: number };
+  batCountInHeader(): number;
+  getBlockAt(block: number): ArrayLike<number>;
+  getNextBlock(block: number): number;
+  getNextBlockSmall(block: number): number;
+  convertBlockToProperties(block: number, props: CfbProperty[]): void;
+  createPropertyHierarchy(props: CfbProperty[], node: CfbProperty | undefined): void;
+  readProperty(property: CfbProperty): Uint8Array;
+  /** Entries already placed in the directory tree during the current parse. */
+  cardhoundPlaced?: Set<number>;
+}
+
+interface CfbProperty {
+  type: number;
+  previousProperty: number;
+  nextProperty: number;
+  childProperty: number;
+  startBlock: number;
+  sizeBlock: number;
+  children?: number[];
+}
+
+class CfbStructureError extends Error {}
+
+/** Remembers the sectors (or entries) one walk has visited; a second visit is a cycle. */
+function visitor(): (item: number) => void {
+  const seen = new Set<number>();
+  return (item) => {
+    if (seen.has(item)) throw new CfbStructureError('cycle');
+    seen.add(item);
+  };
+}
+
+const hardened = new WeakSet<object>();
+
+/** Replaces the chain walkers of msgreader's `Reader` prototype with cycle-safe ones (once). */
+function hardenMsgReader(reader: MsgReaderImport): void {
+  const inner = (reader as unknown as { reader?: object }).reader;
+  const proto = inner === undefined ? undefined : (Object.getPrototypeOf(inner) as CfbReader | null);
+  if (!proto || hardened.has(proto)) return;
+  const required = ['sbatDataReader', 'xbatDataReader', 'propertyDataReader', 'createPropertyHierarchy', 'getChainByBlockSmall', 'readBigBlockTable', 'readProperty'];
+  if (!required.every((name) => typeof (proto as unknown as Record<string, unknown>)[name] === 'function')) {
+    // Another msgreader version: its walkers are unknown, so they are not trusted.
+    throw new CfbStructureError('unknown msgreader version');
+  }
+  const originalReadProperty = proto.readProperty;
+  Object.assign(proto, {
+    sbatDataReader(this: CfbReader): number[] {
+      const result: number[] = [];
+      const visit = visitor();
+      let block = this.sbatStart;
+      for (let i = 0; i < this.sbatCount && block && block !== END_OF_CHAIN; i++) {
+        visit(block);
+        result.push(block);
+        block = this.getNextBlock(block);
+      }
+      return result;
+    },
+    xbatDataReader(this: CfbReader): void {
+      let remaining = this.batCount - this.batCountInHeader();
+      let next = this.xbatStart;
+      const visit = visitor();
+      for (let i = 0; i < this.xbatCount; i++) {
+        visit(next);
+        const xbat = this.getBlockAt(next);
+        const count = Math.min(remaining, this.xBlockLength);
+        for (let j = 0; j < count; j++) {
+          const block = xbat[j]!;
+          if (block === UNUSED_BLOCK || block === END_OF_CHAIN) break;
+          this.batData.push(block);
+        }
+        remaining -= count;
+        next = xbat[this.xBlockLength]!;
+        if (next === UNUSED_BLOCK || next === END_OF_CHAIN) break;
+      }
+    },
+    propertyDataReader(this: CfbReader, start: number): CfbProperty[] {
+      const props: CfbProperty[] = [];
+      const visit = visitor();
+      for (let block = start; block !== END_OF_CHAIN; block = this.getNextBlock(block)) {
+        visit(block);
+        this.convertBlockToProperties(block, props);
+      }
+      this.cardhoundPlaced = new Set([0]);
+      this.createPropertyHierarchy(props, props[0]);
+      return props;
+    },
+    createPropertyHierarchy(this: CfbReader, props: CfbProperty[], node: CfbProperty | undefined): void {
+      if (!node || node.childProperty === NO_INDEX) return;
+      const placed = (this.cardhoundPlaced ??= new Set([0]));
+      node.children = [];
+      const stack: { mode: 'walk' | 'push'; index: number }[] = [{ mode: 'walk', index: node.childProperty }];
+      while (stack.length > 0) {
+        const { mode, index } = stack.pop()!;
+        if (mode === 'push') {
+          node.children.push(index);
+          continue;
+        }
+        // Each entry has one place in the tree: a second one is a cycle (or a shared subtree).
+        if (placed.has(index)) throw new CfbStructureError('cycle');
+        placed.add(index);
+        const current = props[index];
+        if (!current) throw new CfbStructureError('dangling');
+        if (current.type === DIRECTORY) this.createPropertyHierarchy(props, current);
+        if (current.nextProperty !== NO_INDEX) stack.push({ mode: 'walk', index: current.nextProperty });
+        stack.push({ mode: 'push', index });
+        if (current.previousProperty !== NO_INDEX) stack.push({ mode: 'walk', index: current.previousProperty });
+      }
+    },
+    getChainByBlockSmall(this: CfbReader, property: CfbProperty): number[] {
+      const chain: number[] = [];
+      const visit = visitor();
+      for (let block = property.startBlock; block !== END_OF_CHAIN; block = this.getNextBlockSmall(block)) {
+        visit(block);
+        chain.push(block);
+      }
+      return chain;
+    },
+    readBigBlockTable(this: CfbReader): number[] {
+      const table: number[] = [];
+      const visit = visitor();
+      for (let block = this.propertyData[0]!.startBlock; block !== END_OF_CHAIN; block = this.getNextBlock(block)) {
+        visit(block);
+        table.push(block);
+      }
+      return table;
+    },
+    readProperty(this: CfbReader, property: CfbProperty): Uint8Array {
+      // A stream cannot be larger than the file that holds it; the size is allocated up front.
+      if (property.sizeBlock > this.ds.byteLength) throw new CfbStructureError('stream larger than the file');
+      return originalReadProperty.call(this, property);
+    },
+  });
+  hardened.add(proto);
+}
+
 function readMsg(bytes: Uint8Array): { reader: MsgReaderImport; data: FieldsData } {
   try {
     const reader = new MsgReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    hardenMsgReader(reader);
     const data = reader.getFileData();
     if (!data.error) return { reader, data };
   } catch {

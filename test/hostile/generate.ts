@@ -7,10 +7,19 @@
  * *claimed* or *expanded* size is large: bombs are a few hundred KiB on disk, the 100 000-entry
  * zip is built byte by byte, the 100 MB line is a stream that never exists in memory at once.
  */
+import CFB from 'cfb';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { deflateSync } from 'node:zlib';
-import { strToU8, zipSync, type Zippable } from 'fflate';
-import { rawZip, zerosDeflate } from '../fixtures/containers.js';
+import { zipSync, type Zippable } from 'fflate';
+import * as XLSX from 'xlsx';
+import { expect } from 'vitest';
+import type { FileReport, Finding, Location } from '../../src/types.js';
+import { emlWithAttachments, fakePst, gzipOf, mboxOf, msgOf, rawZip, tarOf, zerosDeflate } from '../fixtures/containers.js';
+import { makeDocx, makeOdp, makeOds, makeOdt, makePdf, makePptx, makeWorkbook } from '../fixtures/documents.js';
+import { oleOf, utf16le } from '../fixtures/textual.js';
 import { group, makePan, rng } from '../support/cards.js';
 
 const enc = new TextEncoder();
@@ -419,6 +428,31 @@ export function deepXlsx(depth: number, pan: string): Uint8Array {
   });
 }
 
+/**
+ * A legacy .xls (SheetJS's BIFF8 writer) whose `\x05SummaryInformation` property set claims
+ * 2^31 − 1 properties in a 92-byte stream: SheetJS 0.18.5 (`parse_PropertySet`) allocates an
+ * entry per claimed property before reading any, so it exhausts the heap (or, with a smaller
+ * count, burns seconds). A workbook crafted against a known parser weakness, as SECURITY.md
+ * lists among the threats.
+ */
+export function xlsWithHugePropertyCount(pan: string): Uint8Array {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['Card Number'], [pan]]), 'Cards');
+  wb.Props = { Title: 'report', CreatedDate: new Date(0) };
+  const xls = new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'xls' }) as ArrayBuffer);
+  const container = CFB.read(xls, { type: 'array' });
+  const entry = CFB.find(container, '\u0005SummaryInformation');
+  if (!entry?.content) throw new Error('the xls writer wrote no SummaryInformation stream');
+  const stream = Buffer.from(entry.content as Uint8Array);
+  // Property set stream header (28 bytes), then FMTID (16) + section offset (4); the section
+  // starts with its size and then the property count.
+  const section = stream.readUInt32LE(44);
+  stream.writeUInt32LE(0x7fffffff, section + 4);
+  entry.content = stream;
+  entry.size = stream.length;
+  return new Uint8Array(CFB.write(container, { type: 'array' }) as ArrayLike<number>);
+}
+
 // ---------------------------------------------------------------------------------------------
 // PDF
 // ---------------------------------------------------------------------------------------------
@@ -585,3 +619,302 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
     clearInterval(timer);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fuzzing: mutations of valid inputs, and the invariants every report must keep
+// ---------------------------------------------------------------------------------------------
+
+/** One change to an input; positions and lengths are taken modulo the input's size. */
+export type Mutation =
+  | { readonly kind: 'flip'; readonly at: number; readonly bit: number }
+  | { readonly kind: 'truncate'; readonly at: number }
+  | { readonly kind: 'insert'; readonly at: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'fill'; readonly at: number; readonly length: number; readonly value: number }
+  | { readonly kind: 'duplicate'; readonly at: number; readonly length: number }
+  | { readonly kind: 'graft'; readonly donor: number; readonly from: number; readonly length: number; readonly at: number };
+
+/**
+ * Applies `mutations` in order. `graft` splices a slice of another valid input (`donors`, by
+ * index modulo their count) into this one: a zip member in a PDF, an XML part in an e-mail.
+ */
+export function mutate(input: Uint8Array, mutations: readonly Mutation[], donors: readonly Uint8Array[] = []): Uint8Array {
+  let bytes: Uint8Array = input.slice();
+  for (const m of mutations) {
+    const n = bytes.length;
+    switch (m.kind) {
+      case 'flip':
+        if (n > 0) bytes[m.at % n]! ^= 1 << (m.bit & 7);
+        break;
+      case 'truncate':
+        bytes = bytes.slice(0, n === 0 ? 0 : m.at % n);
+        break;
+      case 'insert': {
+        const at = n === 0 ? 0 : m.at % (n + 1);
+        bytes = cat([bytes.subarray(0, at), m.bytes, bytes.subarray(at)]);
+        break;
+      }
+      case 'fill': {
+        if (n === 0) break;
+        const at = m.at % n;
+        bytes.fill(m.value & 0xff, at, Math.min(n, at + m.length));
+        break;
+      }
+      case 'duplicate': {
+        if (n === 0) break;
+        const at = m.at % n;
+        const piece = bytes.slice(at, Math.min(n, at + m.length));
+        bytes = cat([bytes.subarray(0, at), piece, bytes.subarray(at)]);
+        break;
+      }
+      case 'graft': {
+        const donor = donors.length > 0 ? donors[m.donor % donors.length]! : undefined;
+        if (!donor || donor.length === 0) break;
+        const from = m.from % donor.length;
+        const piece = donor.subarray(from, Math.min(donor.length, from + m.length));
+        const at = n === 0 ? 0 : m.at % (n + 1);
+        bytes = cat([bytes.subarray(0, at), piece, bytes.subarray(at)]);
+        break;
+      }
+    }
+  }
+  return bytes;
+}
+
+/** A mutation as a short string, for failure messages and regression seeds. */
+export function describeMutation(m: Mutation): string {
+  const { kind, ...rest } = m;
+  return `${kind}(${Object.entries(rest)
+    .map(([k, v]) => `${k}=${v instanceof Uint8Array ? `[${v.length} bytes]` : String(v)}`)
+    .join(',')})`;
+}
+
+/**
+ * The members of the `ErrorCode` union, read from src/types.ts itself so that this list cannot
+ * drift from the type.
+ */
+export const ERROR_CODES: ReadonlySet<string> = (() => {
+  const source = readFileSync(new URL('../../src/types.ts', import.meta.url), 'utf8');
+  const union = /export type ErrorCode =([^;]+);/.exec(source)?.[1];
+  if (!union) throw new Error('ErrorCode union not found in src/types.ts');
+  const codes = [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
+  if (codes.length < 10) throw new Error('ErrorCode union looks wrong');
+  return new Set(codes);
+})();
+
+const LOCATION_KEYS = new Set(['entry', 'page', 'sheet', 'cell', 'row', 'line', 'column', 'offset']);
+
+/** A location's fields have their documented types and bases. */
+export function expectValidLocation(location: Location, label: string): void {
+  for (const key of Object.keys(location)) expect(LOCATION_KEYS, `${label}: location key ${key}`).toContain(key);
+  for (const key of ['page', 'row', 'line', 'column'] as const) {
+    const value = location[key];
+    if (value !== undefined) {
+      expect(Number.isInteger(value) && value >= 1, `${label}: ${key} ${value} is a 1-based integer`).toBe(true);
+    }
+  }
+  if (location.offset !== undefined) {
+    expect(Number.isInteger(location.offset) && location.offset >= 0, `${label}: offset ${location.offset}`).toBe(true);
+  }
+  if (location.entry !== undefined) {
+    expect(typeof location.entry).toBe('string');
+    expect(location.entry, `${label}: entry names mask long digit runs`).not.toMatch(/\d{12}/);
+  }
+  if (location.cell !== undefined) expect(location.cell, label).toMatch(/^[A-Z]{1,3}[1-9]\d*$/);
+}
+
+/** A finding keeps the contract: masked at birth, consistent fields, a valid place. */
+export function expectValidFinding(f: Finding, label: string): void {
+  expect(f.type).toBe('finding');
+  expect(['pan', 'track1', 'track2']).toContain(f.kind);
+  expect(['low', 'medium', 'high']).toContain(f.confidence);
+  expect(f.score >= 0 && f.score <= 1, `${label}: score ${f.score}`).toBe(true);
+  expect(f.length >= 12 && f.length <= 19, `${label}: length ${f.length}`).toBe(true);
+  expect(f.masked, label).toMatch(/^\d{0,8}\*{4,}\d{4}$/);
+  expect(f.masked.length, label).toBe(f.length);
+  expect(f.masked.startsWith(f.bin) && f.masked.endsWith(f.last4), label).toBe(true);
+  expect(f.fingerprint, label).toMatch(/^[0-9a-f]{64}$/);
+  expect(Array.isArray(f.reasons) && f.reasons.every((r) => typeof r === 'string'), label).toBe(true);
+  expectValidLocation(f.location, label);
+  for (const companion of [f.expiry, f.cvv]) {
+    if (companion === undefined) continue;
+    expect(Object.keys(companion).sort(), label).toEqual(['location', 'present']);
+    expectValidLocation(companion.location, label);
+  }
+}
+
+/**
+ * Every report, whatever the input: findings valid, error codes from the union, error messages
+ * that quote no digits from the file, locations valid, stats sane.
+ */
+export function expectValidReport(report: FileReport, input: Uint8Array, label: string): void {
+  for (const f of report.findings) expectValidFinding(f, label);
+  for (const e of report.errors) {
+    expect(e.type).toBe('error');
+    expect(ERROR_CODES, `${label}: error code ${e.code}`).toContain(e.code);
+    expect(typeof e.message === 'string' && e.message.length > 0, label).toBe(true);
+    expect(e.message, `${label}: message quotes no digit run`).not.toMatch(/\d{12}/);
+    if (e.location) expectValidLocation(e.location, label);
+  }
+  expect(report.stats.bytes, label).toBe(input.length);
+  for (const key of ['segments', 'chars', 'nested', 'suppressed', 'rejected', 'durationMs'] as const) {
+    expect(Number.isInteger(report.stats[key]) && report.stats[key] >= 0, `${label}: stats.${key}`).toBe(true);
+  }
+}
+
+/**
+ * fast-check parameters for the seed: CARDHOUND_FUZZ_SEED replays one, CARDHOUND_FUZZ_RANDOM=1
+ * lets fast-check pick (exploration), else `fixed` (CI runs stay reproducible).
+ */
+export function fuzzSeed(fixed: number): { seed?: number; endOnFailure?: boolean } {
+  const env = process.env.CARDHOUND_FUZZ_SEED;
+  if (env !== undefined && env !== '') return { seed: Number(env) };
+  // Exploring: report the first failure as found (shrinking a hang costs a time limit per step).
+  if (process.env.CARDHOUND_FUZZ_RANDOM === '1') return { endOnFailure: true };
+  return { seed: fixed };
+}
+
+/** How one isolated scan ended. */
+export type IsolatedOutcome =
+  | { readonly kind: 'report'; readonly report: FileReport; readonly ms: number }
+  | { readonly kind: 'rejected' | 'hang' | 'crash'; readonly detail: string };
+
+/** The built library, as the worker loads it. */
+export const DIST_INDEX = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+const ISOLATED_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+let loading;
+parentPort.on('message', async ({ bytes, filename, options }) => {
+  loading ??= import(workerData.dist);
+  const { scanBuffer } = await loading;
+  const started = performance.now();
+  try {
+    const report = await scanBuffer(bytes, { filename }, options);
+    const ms = performance.now() - started;
+    // A rejection a parser left unhandled surfaces within a tick or two: let it kill this
+    // worker now, so that it is charged to this input and not to the next one.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    parentPort.postMessage({ report, ms });
+  } catch (error) {
+    parentPort.postMessage({ thrown: String(error && error.name) + ': ' + String(error && error.message).slice(0, 200) });
+  }
+});
+`;
+
+/**
+ * `scanBuffer` of the built library in a worker thread with a hard time limit and a heap limit:
+ * an input that makes a parser loop in synchronous code (the caller's thread would hang for
+ * good) or exhaust the heap (the process would die) comes back as `hang` or `crash` and the
+ * worker is replaced.
+ */
+export class IsolatedScanner {
+  private worker: Worker | undefined;
+
+  constructor(private readonly limits: { readonly hardLimitMs: number; readonly heapMb: number }) {}
+
+  private start(): Worker {
+    if (!existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: build first (npm test does)`);
+    const worker = new Worker(ISOLATED_SOURCE, {
+      eval: true,
+      workerData: { dist: DIST_INDEX },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb },
+    });
+    // Replaced on the next scan; the failure itself is reported by the scan that saw it.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    return worker;
+  }
+
+  scanBuffer(bytes: Uint8Array, filename: string, options: object): Promise<IsolatedOutcome> {
+    const worker = (this.worker ??= this.start());
+    return new Promise((resolve) => {
+      const finish = (outcome: IsolatedOutcome, dead: boolean): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (dead) {
+          if (this.worker === worker) this.worker = undefined;
+          void worker.terminate();
+        }
+        resolve(outcome);
+      };
+      const onMessage = (message: { report?: FileReport; ms?: number; thrown?: string }): void => {
+        if (message.thrown !== undefined) finish({ kind: 'rejected', detail: message.thrown }, false);
+        else finish({ kind: 'report', report: message.report!, ms: message.ms! }, false);
+      };
+      const onError = (error: unknown): void => {
+        const e = error as { code?: string; name?: string; message?: string };
+        finish({ kind: 'crash', detail: `${e.code ?? e.name ?? 'error'}: ${String(e.message).slice(0, 200)}` }, true);
+      };
+      const onExit = (code: number): void => finish({ kind: 'crash', detail: `worker exited with ${code}` }, true);
+      const timer = setTimeout(() => finish({ kind: 'hang', detail: `no answer within ${this.limits.hardLimitMs} ms` }, true), this.limits.hardLimitMs);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ bytes, filename, options });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz samples
+// ---------------------------------------------------------------------------------------------
+
+const SAMPLE_PANS = hostilePans(8, 0xf022);
+
+/** Formats of {@link validSamples}, in order ('utf16' is text in UTF-16, 'pdf-hand' a hand-written PDF). */
+export const SAMPLE_FORMATS = [
+  'text', 'csv', 'tsv', 'json', 'xml', 'html', 'rtf', 'utf16', 'eml', 'mbox', 'msg', 'pst', 'zip', 'gzip', 'tar',
+  'pdf', 'pdf-hand', 'xlsx', 'xlsb', 'xls', 'ods', 'docx', 'pptx', 'odt', 'odp', 'ole', 'binary',
+] as const;
+
+/** A valid input of one format: format id, file name, bytes. */
+export type Sample = [format: string, filename: string, bytes: Uint8Array];
+
+/**
+ * One valid sample per format, named as that format would be: the seeds the fuzzers mutate.
+ * Deterministic: regression cases in test/fuzz/seeds/ are mutations of these.
+ */
+export async function validSamples(): Promise<Sample[]> {
+  const [a, b, c, d] = SAMPLE_PANS as [string, string, string, string];
+  const lines = SAMPLE_PANS.map((pan) => cardLine(pan)).join('');
+  return [
+    ['text', 'notes.txt', enc.encode(lines)],
+    ['csv', 'export.csv', enc.encode(`name,card_number,exp\n${SAMPLE_PANS.map((p, i) => `n${i},"${p}",12/29`).join('\n')}\n`)],
+    ['tsv', 'export.tsv', enc.encode(`name\tcard\n${SAMPLE_PANS.map((p, i) => `n${i}\t${p}`).join('\n')}\n`)],
+    ['json', 'api.json', enc.encode(JSON.stringify({ cards: SAMPLE_PANS.map((p) => ({ number: p, exp: '12/29', nested: [{ pan: p }] })) }))],
+    ['xml', 'feed.xml', enc.encode(`<?xml version="1.0"?><r><card number="${a}">${b}</card><![CDATA[${c}]]><!-- ${d} --></r>`)],
+    ['html', 'page.html', enc.encode(`<!DOCTYPE html><html><body><table><tr><td>Card</td><td>${a}</td></tr></table><input name="cc" value="${b}"><script>var x="${c}"</script></body></html>`)],
+    ['rtf', 'letter.rtf', enc.encode(`{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Card ${a}\\par {\\b ${b}}\\par\\u8364? ${c}}`)],
+    ['utf16', 'wide.txt', utf16le(lines, true)],
+    ['eml', 'mail.eml', emlWithAttachments([a, b, c]).bytes],
+    ['mbox', 'inbox.mbox', mboxOf([cardLine(a), cardLine(b)])],
+    ['msg', 'note.msg', msgOf([a, b, c]).bytes],
+    ['pst', 'store.pst', fakePst(4096)],
+    ['zip', 'bundle.zip', zipOf([['a.txt', cardLine(a)], ['b/c.csv', `card\n${b}\n`], ['inner.zip', zipOf([['d.txt', cardLine(c)]])]])],
+    ['gzip', 'notes.txt.gz', gzipOf(lines, 'notes.txt')],
+    ['tar', 'backup.tar', tarOf([{ name: 'a.txt', data: cardLine(a) }, { name: 'dir/b.txt', data: cardLine(b) }])],
+    ['pdf', 'report.pdf', await makePdf()],
+    ['pdf-hand', 'hand.pdf', pdfWithContent(enc.encode(textOps(cardLine(a).trim()) + textOps(cardLine(b).trim(), 600)))],
+    ['xlsx', 'book.xlsx', makeWorkbook('xlsx')],
+    ['xlsb', 'book.xlsb', makeWorkbook('xlsb')],
+    ['xls', 'book.xls', makeWorkbook('xls')],
+    ['ods', 'sheet.ods', makeOds()],
+    ['docx', 'letter.docx', await makeDocx()],
+    ['pptx', 'deck.pptx', makePptx()],
+    ['odt', 'doc.odt', makeOdt()],
+    ['odp', 'deck.odp', makeOdp()],
+    ['ole', 'legacy.doc', oleOf([['WordDocument', enc.encode(`${lines}${'\0'.repeat(512)}`)], ['1Table', new Uint8Array(512)]])],
+    ['binary', 'blob.bin', cat([noise(2048, 1), enc.encode(cardLine(a)), noise(2048, 2), utf16le(cardLine(b))])],
+  ];
+}
+

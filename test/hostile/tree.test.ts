@@ -186,7 +186,7 @@ describe('a share full of hostile files', () => {
     expectSiblings(findings, root, 6);
 
     const byFile = new Map<string, string[]>();
-    for (const e of errors) byFile.set(e.path.slice(root.length + 1), [...(byFile.get(e.path.slice(root.length + 1)) ?? []), e.code]);
+    for (const e of errors.filter((e) => !e.path.endsWith('laughs.docx'))) byFile.set(e.path.slice(root.length + 1), [...(byFile.get(e.path.slice(root.length + 1)) ?? []), e.code]);
     expect(Object.fromEntries([...byFile].map(([file, list]) => [file, list.sort()]))).toEqual({
       'bad/truncated.pdf': ['corrupt'],
       'bad/truncated.xlsx': ['corrupt'],
@@ -196,10 +196,14 @@ describe('a share full of hostile files', () => {
       'bad/liar.zip': ['archive_ratio'],
       'bad/nested.zip': ['archive_depth'], // level 8 holds only level-9.zip
       'bad/many.zip': ['archive_entries'],
-      'bad/laughs.docx': ['corrupt'],
       'bad/locked.pdf': ['encrypted'],
       'bad/locked-member.zip': ['encrypted'],
     });
+    // The billion-laughs docx: its entity is never expanded; the document is read (its number
+    // found) or refused as corrupt, depending on the XML reader.
+    const laughs = errors.filter((e) => e.path.endsWith('laughs.docx')).map((e) => e.code);
+    if (laughs.length > 0) expect(laughs).toEqual(['corrupt']);
+    else expect(findings.map((f) => `${f.path!.slice(root.length + 1)}|${f.masked}`)).toContain(`bad/laughs.docx|${G.masked(a)}`);
     // Readable parts of hostile files are still scanned.
     const hostileFound = findings.filter((f) => f.path!.includes(`${root}/bad/`)).map((f) => `${f.path!.slice(root.length + 1)}|${f.masked}`);
     expect(hostileFound).toContain(`bad/deep.xlsx|${G.masked(b)}`);
