@@ -250,6 +250,25 @@ describe('hostile XML in documents', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Compound files whose chains loop
+// ---------------------------------------------------------------------------------------------
+
+describe('an Outlook .msg whose chains loop', () => {
+  // Found by the fuzzer: msgreader followed FAT, mini-FAT and directory-tree links with no cycle
+  // check and filled the heap until V8 aborted the process. Fixed in src/extract/mail.ts
+  // (cycle-safe walkers); in-process here, since a regression would kill the test run only
+  // after the heap is gone — the bound below is what catches it first.
+  it.each(['directory', 'minifat', 'tree'] as const)('a %s loop: one corrupt record, quickly', async (kind) => {
+    const { msgOf } = await import('../fixtures/containers.js');
+    const bytes = G.msgWithLoop(msgOf([A, B, C]).bytes, kind);
+    const m = await G.measure(() => scanBuffer(bytes, { filename: 'loop.msg' }));
+    expect(codes(m.value)).toEqual(['corrupt']);
+    expect(m.ms).toBeLessThan(2_000);
+    expect(m.rssMiB).toBeLessThan(150);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Workbooks crafted against SheetJS
 // ---------------------------------------------------------------------------------------------
 

@@ -453,6 +453,34 @@ export function xlsWithHugePropertyCount(pan: string): Uint8Array {
   return new Uint8Array(CFB.write(container, { type: 'array' }) as ArrayLike<number>);
 }
 
+/**
+ * An Outlook .msg (compound file) whose sector chains loop: `directory` points the directory's
+ * first sector at itself in the FAT, `minifat` does the same for the first mini-FAT sector,
+ * `tree` makes the first child of the root its own left sibling. A reader that follows chains
+ * without remembering where it has been pushes the same sector into an array forever.
+ */
+export function msgWithLoop(bytes: Uint8Array, kind: 'directory' | 'minifat' | 'tree'): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  const sectorSize = 1 << view.getUint16(0x1e, true);
+  const sectorAt = (sector: number): number => (sector + 1) * sectorSize;
+  const fatSector = view.getUint32(0x4c, true);
+  const setFat = (sector: number, next: number): void => view.setUint32(sectorAt(fatSector) + sector * 4, next, true);
+  const dirStart = view.getUint32(0x30, true);
+  if (kind === 'directory') setFat(dirStart, dirStart);
+  else if (kind === 'minifat') {
+    const miniFat = view.getUint32(0x3c, true);
+    const miniStart = sectorAt(miniFat);
+    view.setUint32(miniStart, 0, true); // mini sector 0 → 0
+    view.setUint32(miniStart + 4, 1, true); // mini sector 1 → 1
+  } else {
+    const root = sectorAt(dirStart);
+    const child = view.getUint32(root + 0x4c, true);
+    view.setUint32(root + child * 128 + 0x44, child, true);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // PDF
 // ---------------------------------------------------------------------------------------------
