@@ -114,10 +114,12 @@ function joinEntry(parent: string | undefined, child: string | undefined): strin
   return parent ? `${parent}${ENTRY_SEPARATOR}${safe}` : safe;
 }
 
+/** Adds the container chain to a location; sheet names come from the data too and are masked. */
 function withEntry(location: Location, entry: string | undefined): Location {
   const joined = joinEntry(entry, location.entry);
-  if (joined === location.entry) return location;
-  return { ...location, entry: joined! };
+  const sheet = location.sheet === undefined ? undefined : redactDigitRuns(location.sheet);
+  if (joined === location.entry && sheet === location.sheet) return location;
+  return { ...location, ...(joined !== undefined ? { entry: joined } : {}), ...(sheet !== undefined ? { sheet } : {}) };
 }
 
 function combinedSignal(settings: Settings): AbortSignal {
@@ -382,7 +384,12 @@ async function scanSource(scan: FileScan, source: AsyncIterable<Uint8Array>, met
       scan.signal = scan.userSignal ?? new AbortController().signal;
       await scanTextChunks(scan, first, rest(counted, done), format);
     } else {
-      const all = done ? first : await collect(first, rest(counted, done), scan.settings.limits.maxBufferSize);
+      const { maxBufferSize } = scan.settings.limits;
+      // Known too big before reading it all (a 4 GB sparse file must not cost 512 MB first).
+      if (sizeHint !== undefined && sizeHint > maxBufferSize) {
+        throw new ExtractError('too_large', `input larger than ${maxBufferSize} bytes cannot be parsed in memory`);
+      }
+      const all = done ? first : await collect(first, rest(counted, done), maxBufferSize);
       // A stream is timed from the moment it is parsed, not while its producer is writing.
       if (streamed) scan.signal = combinedSignal(scan.settings);
       await scanBytes(scan, all, meta, undefined, 0);

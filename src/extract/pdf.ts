@@ -40,6 +40,7 @@ export const pdfExtractor: Extractor = {
   id: 'pdf',
   async *extract(bytes: Uint8Array, ctx: ExtractContext): AsyncIterable<ExtractItem> {
     throwIfAborted(ctx.signal);
+    guardPdfjsRejections();
     // pdfjs takes ownership of the array it is given and detaches its buffer; the caller's bytes
     // must stay intact, so it gets a copy.
     const parser = new PDFParse({
@@ -78,3 +79,40 @@ export const pdfExtractor: Extractor = {
     }
   },
 };
+
+/** Exception classes pdf.js throws for broken documents. */
+const PDFJS_ERRORS = new Set([
+  'ParserEOFException',
+  'FormatError',
+  'InvalidPDFException',
+  'MissingPDFException',
+  'UnknownErrorException',
+  'UnexpectedResponseException',
+  'PasswordException',
+  'AbortException',
+  'XRefEntryException',
+  'XRefParseException',
+  'MissingDataException',
+]);
+
+let guarded = false;
+
+/**
+ * pdf.js (run in-thread by pdf-parse) leaves some promises of a damaged document rejected with
+ * nobody listening, after `getText` has already returned; Node's default turns that into a
+ * crash of the whole process — the caller's, under `scanBuffer`. This listener swallows exactly
+ * those pdf.js exceptions; any other unhandled rejection keeps Node's default behaviour (thrown
+ * as an uncaught exception) unless the application has listeners of its own.
+ */
+function guardPdfjsRejections(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => {
+    const name = (reason as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && PDFJS_ERRORS.has(name)) return;
+    if (process.listenerCount('unhandledRejection') > 1) return;
+    process.nextTick(() => {
+      throw reason;
+    });
+  });
+}

@@ -436,16 +436,12 @@ describe('a sparse 4 GiB file', () => {
     expect(m.value.errors).toHaveLength(1);
     expect(['timeout', 'too_large']).toContain(m.value.errors[0]!.code);
     expect(m.ms).toBeLessThan(1_500 + 4_000);
-    // Up to maxBufferSize (512 MiB) of zeros is held before the refusal (see the it.fails below).
     expect(m.rssMiB).toBeLessThan(1_200);
   });
 
-  // GAP (src/scanner.ts, scanFile/scanSource): the size of a file is known from stat, yet a
-  // file that is not streamable text and is larger than `maxBufferSize` is read up to
-  // maxBufferSize bytes into memory before `too_large` is returned: with the defaults, 512 MiB
-  // of I/O and RSS for a file that is refused anyway. Expected: refuse after sniffing the
-  // first 64 KiB (the bytes read stay within one 4 MiB read chunk).
-  it.fails('a non-text file over maxBufferSize is refused without reading it into memory', async () => {
+  // The size is known from stat: a file that is not streamable text and is larger than
+  // `maxBufferSize` is refused after sniffing its first bytes, not after reading it in.
+  it('a non-text file over maxBufferSize is refused without reading it into memory', async () => {
     const report = await scanFile(sparseFile(), { limits: { maxBufferSize: 48 * MiB } });
     expect(codes(report)).toEqual(['too_large']);
     expect(report.stats.bytes).toBeLessThanOrEqual(4 * MiB + 64 * 1024);

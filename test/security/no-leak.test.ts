@@ -359,11 +359,9 @@ describe('no card data in the paths and labels of the public API', () => {
     expect(leaks(JSON.stringify(events))).toEqual([]);
   });
 
-  // BUG (src/scanner.ts, locateInSegment / toFinding): entry names are redacted (joinEntry), but
-  // `location.sheet` comes from the workbook unchanged. A sheet named `copy <12 digits of a
-  // PAN>…` is printed in clear; a sheet name can be a whole PAN. Expected: sheet names put
-  // through redactDigitRuns like entries.
-  it.fails('scanBuffer locations carry no full PAN in sheet names', async () => {
+  // Sheet names come from the workbook: they are masked like entry names (a sheet can be named
+  // with a whole PAN).
+  it('scanBuffer locations carry no full PAN in sheet names', async () => {
     const wb = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['Card'], [c2.pan]]), c2.pan);
     const bytes = new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer);
