@@ -9,6 +9,8 @@
  * reading it once.
  */
 
+import { luhnValidRange } from './luhn.js';
+
 export const MIN_PAN_DIGITS = 12;
 export const MAX_PAN_DIGITS = 19;
 
@@ -40,7 +42,7 @@ function digitValue(code: number): number {
   return code <= 57 ? code - 48 : code - 0xff10;
 }
 
-/** One reading of a run of digit groups as a possible PAN. */
+/** One Luhn-valid reading of a run of digit groups as a possible PAN. */
 export interface Candidate {
   /** Index of the first digit in the text. */
   readonly start: number;
@@ -52,8 +54,11 @@ export interface Candidate {
   readonly grouping: string;
 }
 
-/** Receives each run's possible readings; returns the index where scanning may resume (≥ run end). */
-export type RunHandler = (readings: Candidate[], runStart: number, runEnd: number) => number;
+/**
+ * Receives each run's Luhn-valid readings (`formatted`: whether any reading in card format was
+ * seen, valid or not); returns the index where scanning may resume (≥ run end).
+ */
+export type RunHandler = (readings: Candidate[], runStart: number, runEnd: number, formatted: boolean) => number;
 
 // Group sizes that people print card numbers in. Anything else is some other number.
 function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean {
@@ -68,7 +73,7 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
 
 /**
  * Scans `text[from, to)` for runs of digits joined by single separators and calls `onRun`
- * with the readings of each run that could be a PAN. Readings overlap; the caller picks.
+ * with the Luhn-valid readings of each run that could be a PAN. Readings overlap; the caller picks.
  */
 export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length): void {
   // Looks for 12 consecutive run characters (digits, or a separator right after a digit) —
@@ -117,7 +122,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
     let resume = end;
     if (digitsTotal >= MIN_PAN_DIGITS) {
       const readings = readingsOf(text, from, to, groups);
-      if (readings.length > 0) resume = Math.max(end, onRun(readings, start, end));
+      if (hadReading) resume = Math.max(end, onRun(readings, start, end, true));
     }
     // The character at `resume` ends the run (or the track data): the next run starts after it.
     i = resume + 1;
@@ -174,8 +179,12 @@ function isTrack2D(text: string, end: number, to: number): boolean {
   return true;
 }
 
+/** Whether the last run had any reading in card format (all of them may have failed Luhn). */
+let hadReading = false;
+
 function readingsOf(text: string, from: number, to: number, groups: number): Candidate[] {
   const readings: Candidate[] = [];
+  hadReading = false;
   for (let s = 0; s < groups; s++) {
     if (s === 0) {
       // Glued to a word on the left — except track 1's format code: `%B<pan>^`.
@@ -197,6 +206,9 @@ function readingsOf(text: string, from: number, to: number, groups: number): Can
         continue; // followed by "-…" or ".5": the head of a longer token or a decimal
       }
       if (!groupingAccepted(groupSize, s, e)) continue;
+      hadReading = true;
+      // Most readings fail the checksum: test it on the text itself before building anything.
+      if (!luhnValidRange(text, groupStart[s]!, groupEnd[e]!)) continue;
       let digits: string;
       if (s === e && text.charCodeAt(groupStart[s]!) <= 57) {
         digits = text.slice(groupStart[s]!, groupEnd[e]!);

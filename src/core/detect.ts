@@ -5,7 +5,6 @@ import { classifyFieldName, findKeywords, type KeywordHit } from './context.js';
 import { findSecurityCodes, looksLikeSecurityCodeValue } from './cvv.js';
 import { findExpiryDates, looksLikeExpiryValue } from './expiry.js';
 import { brandOf, usualGrouping } from './iin.js';
-import { luhnValid } from './luhn.js';
 import { fingerprintPan, maskPan } from './mask.js';
 import { SCORE, confidenceOf, entropyFlags } from './score.js';
 import { isTestCard } from './test-cards.js';
@@ -90,7 +89,6 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     (readings, runStart, runEnd) => {
       const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
       for (const c of readings) {
-        if (!luhnValid(c.digits)) continue;
         const match = brandOf(c.digits);
         scored.push({ c, brand: match.brand, brandOk: match.lengthOk, p: priority(c, match.lengthOk, match.brand, c.start === runStart && c.end === runEnd) });
       }
