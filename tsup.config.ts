@@ -4,7 +4,7 @@ export default defineConfig([
   {
     // The library: ESM + CJS + types. `core` is a separate entry so browser users can import
     // the pure detector without pulling in any Node-only extractor.
-    entry: { index: 'src/index.ts', core: 'src/core/index.ts', worker: 'src/walk/worker.ts' },
+    entry: { index: 'src/index.ts', core: 'src/core/index.ts', worker: 'src/walk/worker.ts', 'extract-worker': 'src/extract/isolated-worker.ts' },
     format: ['esm', 'cjs'],
     dts: { entry: { index: 'src/index.ts', core: 'src/core/index.ts' } },
     sourcemap: true,

@@ -1,11 +1,13 @@
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
 import { detect, type DetectCounters, type Detection } from './core/detect.js';
 import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
 import { createStreamDecoder } from './extract/decode.js';
+import { extractIsolated, ISOLATED_FORMATS } from './extract/isolate.js';
 import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
 import { sniff } from './extract/sniff.js';
 import type { ExtractContext, FormatId } from './extract/types.js';
@@ -152,8 +154,10 @@ async function scanBytes(scan: FileScan, bytes: Uint8Array, meta: InputMeta, ent
   };
   try {
     if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
-    const extractor = await getExtractor(format);
-    for await (const item of extractor.extract(bytes, ctx)) {
+    // In an application's thread, risky parsers run in a worker of their own; in a worker of
+    // `scan()`'s pool they are isolated already.
+    const items = isMainThread && ISOLATED_FORMATS.has(format) ? extractIsolated(format, bytes, ctx) : (await getExtractor(format)).extract(bytes, ctx);
+    for await (const item of items) {
       if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
       if ('text' in item) {
         scan.scanSegment(item, entry);

@@ -7,13 +7,11 @@
  * `resourceLimits` caps the V8 heap only; Buffers from inflating a zip bomb live off-heap and
  * are bounded by the scanner's expansion limits, not here. The time limit catches the rest.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ErrorCode, FileReport } from '../types.js';
 import type { FileTask } from './worker.js';
+import { resolveWorkerFile } from '../worker-file.js';
 
 /** Heap limit per worker. Large enough for a legitimate 50 000-row workbook (≈ 200 MB), small enough to stop a runaway parse. */
 export const DEFAULT_WORKER_HEAP_MB = 1024;
@@ -39,28 +37,6 @@ export interface PoolOptions {
   readonly heapMb: number;
   /** Worker script; default: {@link resolveWorkerFile}. */
   readonly workerFile?: string;
-}
-
-function moduleDir(): string {
-  // The CJS build has `__dirname`; the ESM build has `import.meta.url` (and no `__dirname`).
-  if (typeof __dirname === 'string') return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
-}
-
-/**
- * Finds the built worker script. From the package (`dist/index.js`, `dist/cli.js`) it is the
- * sibling `worker.js` / `worker.cjs`. From the TypeScript sources (the tests) a worker thread
- * cannot load `worker.ts`, so the built `dist/worker.js` of this checkout is used: the test
- * command builds first.
- */
-export function resolveWorkerFile(): string {
-  const here = moduleDir();
-  const candidates = [join(here, 'worker.js'), join(here, 'worker.cjs'), join(here, '..', '..', 'dist', 'worker.js')];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) {
-    throw new Error(`cardhound worker script not found (looked for ${candidates.join(', ')}); build the package with \`npm run build\``);
-  }
-  return found;
 }
 
 /** The slowest reading speed (bytes per ms, i.e. 2 MB/s) a worker's time limit allows for on top of `timeoutMs`. */
