@@ -25,55 +25,73 @@ export interface IsolatedJob {
 
 export type IsolatedMessage = { item: ExtractItem } | { done: true } | { error: { code: ErrorCode; message: string } };
 
+/** Jobs a worker serves before it is replaced: bounds what one crafted file can leave behind. */
+const JOBS_PER_WORKER = 100;
+
+interface Lane {
+  readonly worker: Worker;
+  jobs: number;
+  /** Receives the worker's events for the job in hand. */
+  listener?: (event: { message?: IsolatedMessage; failure?: ExtractError }) => void;
+}
+
+/** Idle workers, kept (unreferenced: they never hold the process open) to spare start-up. */
+const idle: Lane[] = [];
+
+function startLane(): Lane {
+  // The worker mutes its own console (parsers' diagnostics can quote the document). Its
+  // stdout/stderr are not piped here: piped streams would keep an idle worker's process alive.
+  const worker = new Worker(resolveWorkerFile('extract-worker'), { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
+  const lane: Lane = { worker, jobs: 0 };
+  worker.on('message', (message: IsolatedMessage) => lane.listener?.({ message }));
+  worker.on('error', (error: Error & { code?: string }) =>
+    lane.listener?.({
+      failure:
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new ExtractError('memory_limit', 'parser ran out of memory')
+          : new ExtractError('internal', 'parser worker failed on this file'),
+    }),
+  );
+  worker.on('exit', () => {
+    const at = idle.indexOf(lane);
+    if (at >= 0) idle.splice(at, 1);
+    lane.listener?.({ failure: new ExtractError('internal', 'parser worker stopped early') });
+  });
+  return lane;
+}
+
 /**
- * Runs the extractor of `format` in a fresh worker and yields its items. `ctx.signal` (the
+ * Runs the extractor of `format` in an isolated worker and yields its items. `ctx.signal` (the
  * caller's abort or the scanner's time limit) terminates the worker at once, even inside a
- * synchronous parser loop; running out of heap becomes `memory_limit`.
+ * synchronous parser loop; running out of heap becomes `memory_limit`. A worker that finished
+ * its job cleanly is kept for the next one.
  */
 export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx: ExtractContext): AsyncGenerator<ExtractItem> {
   const { signal, ...plain } = ctx;
   if (signal?.aborted) throw new ExtractError('aborted', 'scan aborted');
-  const job: IsolatedJob = { format, bytes, ctx: plain };
-  const worker = new Worker(resolveWorkerFile('extract-worker'), {
-    workerData: job,
-    resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
-    // Parsers' diagnostics can quote the document: none of it reaches the caller's console.
-    stdout: true,
-    stderr: true,
-  });
-  worker.stdout.resume();
-  worker.stderr.resume();
-
+  const lane = idle.pop() ?? startLane();
+  lane.worker.ref();
+  lane.jobs++;
   const queue: IsolatedMessage[] = [];
   let failure: ExtractError | undefined;
   let wake: (() => void) | undefined;
-  const notify = () => {
+  lane.listener = (event) => {
+    if (event.message) queue.push(event.message);
+    if (event.failure) failure ??= event.failure;
     wake?.();
     wake = undefined;
   };
-  worker.on('message', (message: IsolatedMessage) => {
-    queue.push(message);
-    notify();
-  });
-  worker.on('error', (error: Error & { code?: string }) => {
-    failure ??=
-      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new ExtractError('memory_limit', 'parser ran out of memory')
-        : new ExtractError('internal', 'parser worker failed on this file');
-    notify();
-  });
-  worker.on('exit', () => {
-    failure ??= new ExtractError('internal', 'parser worker stopped early');
-    notify();
-  });
   const onAbort = () => {
     failure ??= new ExtractError('aborted', 'scan aborted');
-    void worker.terminate();
-    notify();
+    void lane.worker.terminate();
+    wake?.();
+    wake = undefined;
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-
+  let clean = false;
   try {
+    const job: IsolatedJob = { format, bytes, ctx: plain };
+    lane.worker.postMessage(job);
     for (;;) {
       const message = queue.shift();
       if (message === undefined) {
@@ -81,12 +99,25 @@ export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx:
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      if ('done' in message) return;
-      if ('error' in message) throw new ExtractError(message.error.code, message.error.message);
+      if ('done' in message) {
+        clean = true;
+        return;
+      }
+      if ('error' in message) {
+        clean = true;
+        throw new ExtractError(message.error.code, message.error.message);
+      }
       yield message.item;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await worker.terminate();
+    lane.listener = undefined;
+    if (clean && failure === undefined && lane.jobs < JOBS_PER_WORKER) {
+      lane.worker.unref();
+      idle.push(lane);
+    } else {
+      // A consumer that stopped early leaves a job running: that worker is not reused either.
+      void lane.worker.terminate();
+    }
   }
 }
