@@ -58,7 +58,7 @@ export interface Candidate {
  * Receives each run's Luhn-valid readings (`formatted`: whether any reading in card format was
  * seen, valid or not); returns the index where scanning may resume (≥ run end).
  */
-export type RunHandler = (readings: Candidate[], runStart: number, runEnd: number, formatted: boolean) => number;
+export type RunHandler = (readings: readonly Candidate[], runStart: number, runEnd: number, formatted: boolean) => number;
 
 // Group sizes that people print card numbers in. Anything else is some other number.
 function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean {
@@ -182,8 +182,11 @@ function isTrack2D(text: string, end: number, to: number): boolean {
 /** Whether the last run had any reading in card format (all of them may have failed Luhn). */
 let hadReading = false;
 
-function readingsOf(text: string, from: number, to: number, groups: number): Candidate[] {
-  const readings: Candidate[] = [];
+const NO_READINGS: readonly Candidate[] = Object.freeze([]);
+
+function readingsOf(text: string, from: number, to: number, groups: number): readonly Candidate[] {
+  // Most runs have no Luhn-valid reading: they share one empty array instead of allocating.
+  let readings: Candidate[] | undefined;
   hadReading = false;
   for (let s = 0; s < groups; s++) {
     if (s === 0) {
@@ -216,10 +219,10 @@ function readingsOf(text: string, from: number, to: number, groups: number): Can
       } else digits = asciiDigits(text, groupStart[s]!, groupEnd[e]!);
       let grouping = String(groupSize[s]);
       for (let g = s + 1; g <= e; g++) grouping += `-${groupSize[g]}`;
-      readings.push({ start: groupStart[s]!, end: groupEnd[e]!, digits, grouping });
+      (readings ??= []).push({ start: groupStart[s]!, end: groupEnd[e]!, digits, grouping });
     }
   }
-  return readings;
+  return readings ?? NO_READINGS;
 }
 
 /** True when the code unit is an ASCII or full-width digit. */

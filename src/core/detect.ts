@@ -83,14 +83,27 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
   const from = input.from ?? 0;
   const to = input.to ?? text.length;
   const picks: Pick[] = [];
+  // Unknown-IIN numbers are capped low: above that threshold they are not even picked (digit-dense
+  // files have hundreds of thousands of Luhn-valid timestamps and ids).
+  const keepUnknown = settings.minConfidence === 'low';
 
   findCandidates(
     text,
     (readings, runStart, runEnd) => {
+      if (readings.length === 0) {
+        if (counters) counters.rejected++;
+        return runEnd;
+      }
       const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
       for (const c of readings) {
         const match = brandOf(c.digits);
+        if (!match.lengthOk && !keepUnknown) continue;
         scored.push({ c, brand: match.brand, brandOk: match.lengthOk, p: priority(c, match.lengthOk, match.brand, c.start === runStart && c.end === runEnd) });
+      }
+      if (scored.length === 0) {
+        // Luhn-valid, but no brand issues these digits: capped low, so held back at this threshold.
+        if (counters) counters.suppressed++;
+        return runEnd;
       }
       if (scored.length === 0) {
         if (counters) counters.rejected++;

@@ -25,9 +25,17 @@ export function maskPan(pan: string, brand: Brand, style: 'bin-last4' | 'last4',
   return { masked: bin + '*'.repeat(pan.length - shown - 4) + last4, bin, last4 };
 }
 
+// The keyed state (inner and outer pads hashed) is computed once per key and cloned per PAN.
+const keyed = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
+
 /** HMAC-SHA-256 of the PAN digits under `key`, hex: stable within one key, useless without it. */
 export function fingerprintPan(pan: string, key: Uint8Array): string {
-  return bytesToHex(hmac(sha256, key, utf8ToBytes(pan)));
+  let base = keyed.get(key);
+  if (!base) {
+    base = hmac.create(sha256, key);
+    keyed.set(key, base);
+  }
+  return bytesToHex(base.clone().update(utf8ToBytes(pan)).digest());
 }
 
 /**
