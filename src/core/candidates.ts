@@ -81,17 +81,28 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
   // character first and walk backwards; a character that fails rules out every window that
   // contains it, so the next window starts just after it.
   let i = from;
+  // Characters up to `checked` are known run characters (tested for an earlier window), so a
+  // window that overlaps them only tests its new characters: each character is read about once.
+  let checked = -1;
   while (i + MIN_PAN_DIGITS <= to) {
     let j = i + MIN_PAN_DIGITS - 1;
-    for (; j >= i; j--) {
+    const stop = Math.max(i, checked + 1);
+    for (; j >= stop; j--) {
       const code = text.charCodeAt(j);
       const cls = code < 256 ? TABLE[code]! : classify(code);
       if (cls === DIGIT) continue;
       if (cls === SEP && j > i && isDigitAt(text, j - 1)) continue;
       break;
     }
-    if (j >= i) {
+    if (j >= stop) {
+      checked = i + MIN_PAN_DIGITS - 1;
       i = j + 1;
+      continue;
+    }
+    if (!isDigitAt(text, i)) {
+      // A window may not open on a separator.
+      checked = i + MIN_PAN_DIGITS - 1;
+      i++;
       continue;
     }
     // [i, i + 12) holds run characters and the character before i does not continue them:
