@@ -2,9 +2,7 @@ import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
 import { gzipExtractor, tarExtractor, zipExtractor } from '../../src/extract/archive.js';
-import type { ExtractContext, Extractor } from '../../src/extract/types.js';
-import { DEFAULT_LIMITS } from '../../src/options.js';
-import type { ExtractItem, ExtractWarning, LimitOptions, NestedInput } from '../../src/types.js';
+import type { ExtractItem, ExtractWarning, NestedInput } from '../../src/types.js';
 import { makePans, rng } from '../support/cards.js';
 import {
   bytesOf,
@@ -17,37 +15,12 @@ import {
   zerosDeflate,
   zipOf,
 } from '../fixtures/containers.js';
+import { ctx, run } from '../support/extract.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const dec = new TextDecoder();
 
-function ctx(
-  over: Partial<Omit<ExtractContext, 'limits'>> & { limits?: Partial<LimitOptions> } = {},
-): ExtractContext {
-  const { limits, ...rest } = over;
-  return {
-    limits: { ...DEFAULT_LIMITS, ...limits },
-    expandBudget: DEFAULT_LIMITS.maxExpandedBytes,
-    archives: true,
-    binaryStrings: true,
-    ...rest,
-  };
-}
-
-async function run(
-  extractor: Extractor,
-  bytes: Uint8Array,
-  context = ctx(),
-): Promise<{ items: ExtractItem[]; error?: unknown }> {
-  const items: ExtractItem[] = [];
-  try {
-    for await (const item of extractor.extract(bytes, context)) items.push(item);
-  } catch (error) {
-    return { items, error };
-  }
-  return { items };
-}
 
 const nested = (items: readonly ExtractItem[]): NestedInput[] =>
   items.filter((i): i is NestedInput => 'kind' in i && i.kind === 'nested');

@@ -3,40 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
 import { emlExtractor, mboxExtractor, msgExtractor } from '../../src/extract/mail.js';
 import { pstExtractor, subjectSlug } from '../../src/extract/pst.js';
-import type { ExtractContext, Extractor } from '../../src/extract/types.js';
-import { DEFAULT_LIMITS } from '../../src/options.js';
-import type { ExtractItem, ExtractWarning, LimitOptions, NestedInput, Segment } from '../../src/types.js';
+import type { ExtractItem, ExtractWarning, NestedInput, Segment } from '../../src/types.js';
 import { makePans, rng } from '../support/cards.js';
 import { emlHtmlOnly, emlWithAttachments, fakePst, mboxOf, msgOf } from '../fixtures/containers.js';
+import { ctx, run } from '../support/extract.js';
 
 const dec = new TextDecoder();
 
-function ctx(
-  over: Partial<Omit<ExtractContext, 'limits'>> & { limits?: Partial<LimitOptions> } = {},
-): ExtractContext {
-  const { limits, ...rest } = over;
-  return {
-    limits: { ...DEFAULT_LIMITS, ...limits },
-    expandBudget: DEFAULT_LIMITS.maxExpandedBytes,
-    archives: true,
-    binaryStrings: true,
-    ...rest,
-  };
-}
-
-async function run(
-  extractor: Extractor,
-  bytes: Uint8Array,
-  context = ctx(),
-): Promise<{ items: ExtractItem[]; error?: unknown }> {
-  const items: ExtractItem[] = [];
-  try {
-    for await (const item of extractor.extract(bytes, context)) items.push(item);
-  } catch (error) {
-    return { items, error };
-  }
-  return { items };
-}
 
 const isSegment = (i: ExtractItem): i is Segment => !('kind' in i);
 const segments = (items: readonly ExtractItem[]): Segment[] => items.filter(isSegment);
