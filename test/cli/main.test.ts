@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cardLine, pans, WORKER_SIZED } from '../walk/fixtures.js';
-import { makeTree, permissionsEnforced, removeTree } from '../walk/tree.js';
+import { permissionsEnforced, tempTrees } from '../walk/tree.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 const NOBODY = 65534;
@@ -39,15 +39,7 @@ function cardhound(
   });
 }
 
-const trees: string[] = [];
-function tree(spec: Record<string, string>): string {
-  const root = makeTree(spec);
-  trees.push(root);
-  return root;
-}
-afterEach(() => {
-  for (const root of trees.splice(0)) removeTree(root);
-});
+const tree = tempTrees();
 
 describe('dist/cli.js', () => {
   it('is built (the test command builds first)', () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseCommand, parseSize, UsageError } from '../../src/cli/args.js';
 import { formatProgress } from '../../src/cli/progress.js';
 import { run, type CliIo } from '../../src/cli/run.js';
@@ -13,7 +13,7 @@ import type { ScanEvent } from '../../src/types.js';
 import { TOOL_VERSION } from '../../src/walk/version.js';
 import { leakedPans } from '../support/cards.js';
 import { cardLine, masked, pans, WORKER_SIZED } from '../walk/fixtures.js';
-import { makeTree, removeTree } from '../walk/tree.js';
+import { removeTree, tempTrees } from '../walk/tree.js';
 
 interface Outcome {
   status: number;
@@ -74,15 +74,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const trees: string[] = [];
-function tree(spec: Record<string, string>): string {
-  const root = makeTree(spec);
-  trees.push(root);
-  return root;
-}
-afterEach(() => {
-  for (const root of trees.splice(0)) removeTree(root);
-});
+const tree = tempTrees();
 
 const saved = { key: process.env.CARDHOUND_FINGERPRINT_KEY, hooks: process.env.CARDHOUND_TEST_HOOKS };
 beforeAll(() => {
@@ -230,7 +222,7 @@ describe('formats', () => {
   it('--output writes the report to a file and nothing to stdout', async () => {
     const dir = root();
     const out = join(dir, '..', `${dir.split('/').pop()}-report.ndjson`);
-    trees.push(out);
+    onTestFinished(() => removeTree(out));
     const { status, stdout } = await cli(['scan', '--format', 'ndjson', '-o', out, dir]);
     expect(status).toBe(1);
     expect(stdout).toBe('');

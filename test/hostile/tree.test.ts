@@ -7,25 +7,17 @@
  */
 import { chmodSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanFile } from '../../src/scanner.js';
 import type { ScanOptions } from '../../src/types.js';
 import { scan, scanWith } from '../../src/walk/scan.js';
 import { markEncrypted } from '../fixtures/containers.js';
 import { makeDocx, makeEncryptedPdf, makePdf, makeWorkbook } from '../fixtures/documents.js';
 import { collect } from '../walk/fixtures.js';
-import { makeFifo, makeTree, permissionsEnforced, removeTree } from '../walk/tree.js';
+import { makeFifo, permissionsEnforced, tempTrees } from '../walk/tree.js';
 import * as G from './generate.js';
 
-const trees: string[] = [];
-function tree(spec: Record<string, string | Uint8Array>): string {
-  const root = makeTree(spec);
-  trees.push(root);
-  return root;
-}
-afterEach(() => {
-  for (const root of trees.splice(0)) removeTree(root);
-});
+const tree = tempTrees();
 
 const OPTIONS: ScanOptions = { concurrency: 2 };
 const PANS = G.hostilePans(30, 0x7ee);

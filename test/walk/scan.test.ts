@@ -4,23 +4,15 @@
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/options.js';
 import { scan, scanWith } from '../../src/walk/scan.js';
 import type { ScanOptions } from '../../src/types.js';
 import { leakedPans } from '../support/cards.js';
 import { cardLine, collect, masked, pans, WORKER_SIZED } from './fixtures.js';
-import { makeFifo, makeTree, permissionsEnforced, removeTree } from './tree.js';
+import { makeFifo, permissionsEnforced, tempTrees } from './tree.js';
 
-const trees: string[] = [];
-function tree(spec: Record<string, string>): string {
-  const root = makeTree(spec);
-  trees.push(root);
-  return root;
-}
-afterEach(() => {
-  for (const root of trees.splice(0)) removeTree(root);
-});
+const tree = tempTrees();
 
 const savedEnv = { hooks: process.env.CARDHOUND_TEST_HOOKS, key: process.env.CARDHOUND_FINGERPRINT_KEY };
 beforeAll(() => {

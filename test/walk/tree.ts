@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 
 /** Creates a fresh folder under the OS temp folder with `files` (paths with `/`) in it. */
 export function makeTree(files: Readonly<Record<string, string | Uint8Array>>): string {
@@ -54,4 +55,20 @@ export function makeFifo(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A `makeTree` whose trees are removed after each test of the calling file. Call once at the
+ * top level of a test file (it registers an `afterEach`).
+ */
+export function tempTrees(): (files: Readonly<Record<string, string | Uint8Array>>) => string {
+  const roots: string[] = [];
+  afterEach(() => {
+    for (const root of roots.splice(0)) removeTree(root);
+  });
+  return (files) => {
+    const root = makeTree(files);
+    roots.push(root);
+    return root;
+  };
 }

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileGlob } from '../../src/walk/glob.js';
 import { walk, type WalkItem, type WalkOptions } from '../../src/walk/walk.js';
-import { makeFifo, makeTree, permissionsEnforced, removeTree } from './tree.js';
+import { makeFifo, permissionsEnforced, tempTrees } from './tree.js';
 
 const BASE: WalkOptions = { include: [], exclude: [], hidden: true, followSymlinks: false, maxFileSize: 1 << 30 };
 
@@ -25,15 +25,7 @@ function skips(items: WalkItem[]): string[] {
   return items.flatMap((item) => (item.kind === 'skip' ? [item.display] : [])).sort();
 }
 
-const trees: string[] = [];
-function tree(spec: Record<string, string>): string {
-  const root = makeTree(spec);
-  trees.push(root);
-  return root;
-}
-afterEach(() => {
-  for (const root of trees.splice(0)) removeTree(root);
-});
+const tree = tempTrees();
 
 describe('walk', () => {
   it('lists files below folders with paths as given, plus stat facts', async () => {
