@@ -18,6 +18,12 @@ import { markEncrypted } from '../fixtures/containers.js';
 import { makeDocx, makeEncryptedOoxml, makeEncryptedPdf, makePdf, makeWorkbook } from '../fixtures/documents.js';
 import * as G from './generate.js';
 
+/**
+ * Time bounds here detect hangs and runaway parsing, not speed: they are the single-file times
+ * seen on an idle machine, with room for a 2-core CI machine running two test files at once.
+ */
+const bound = (ms: number) => ms * 3;
+
 const MiB = 1024 * 1024;
 
 const temps: string[] = [];
@@ -88,7 +94,7 @@ describe('truncated and corrupt documents', () => {
         expectContentFree(m.value.errors);
         // What was read is still reported, and nothing that was not planted.
         for (const masked of maskedOf(m.value)) expect(sample.clean, label).toContain(masked);
-        expect(m.ms, label).toBeLessThan(5_000);
+        expect(m.ms, label).toBeLessThan(bound(5_000));
         expect(m.rssMiB, label).toBeLessThan(200);
       }
     }
@@ -104,7 +110,7 @@ describe('truncated and corrupt documents', () => {
         if (m.value.errors.length === 0) expect(maskedOf(m.value), label).toEqual(sample.clean);
         else expect(new Set(codes(m.value)), label).toEqual(new Set(['corrupt']));
         expectContentFree(m.value.errors);
-        expect(m.ms, label).toBeLessThan(5_000);
+        expect(m.ms, label).toBeLessThan(bound(5_000));
         expect(m.rssMiB, label).toBeLessThan(200);
       }
     }
@@ -134,7 +140,7 @@ describe('zip bombs and archive limits', () => {
     const m = await G.measure(() => scanBuffer(bomb, { filename: 'bomb.zip' }));
     expect(m.value.errors).toEqual([expect.objectContaining({ code: 'archive_ratio', location: { entry: 'zeros.bin' } })]);
     expect(maskedOf(m.value)).toEqual([G.masked(A)]);
-    expect(m.ms).toBeLessThan(3_000);
+    expect(m.ms).toBeLessThan(bound(3_000));
     expect(m.rssMiB).toBeLessThan(100);
   });
 
@@ -142,7 +148,7 @@ describe('zip bombs and archive limits', () => {
     const m = await G.measure(() => scanBuffer(G.lyingZipBomb(1024, G.cardLine(A)), { filename: 'bomb.zip' }));
     expect(m.value.errors).toEqual([expect.objectContaining({ code: 'archive_ratio', location: { entry: 'small.txt' } })]);
     expect(maskedOf(m.value)).toEqual([G.masked(A)]);
-    expect(m.ms).toBeLessThan(3_000);
+    expect(m.ms).toBeLessThan(bound(3_000));
     expect(m.rssMiB).toBeLessThan(100);
   });
 
@@ -152,7 +158,7 @@ describe('zip bombs and archive limits', () => {
     );
     expect(m.value.errors).toEqual([expect.objectContaining({ code: 'archive_size', location: { entry: 'zeros.bin' } })]);
     expect(maskedOf(m.value)).toEqual([G.masked(A)]);
-    expect(m.ms).toBeLessThan(3_000);
+    expect(m.ms).toBeLessThan(bound(3_000));
     expect(m.rssMiB).toBeLessThan(100);
   });
 
@@ -161,7 +167,7 @@ describe('zip bombs and archive limits', () => {
     expect(m.value.errors).toHaveLength(64);
     expect(new Set(codes(m.value))).toEqual(new Set(['archive_ratio']));
     expect(m.value.errors[0]!.location).toEqual({ entry: 'inner-0.zip!/zeros-0.bin' });
-    expect(m.ms).toBeLessThan(5_000);
+    expect(m.ms).toBeLessThan(bound(5_000));
     expect(m.rssMiB).toBeLessThan(150);
   });
 
@@ -174,19 +180,19 @@ describe('zip bombs and archive limits', () => {
     expect(codes(m.value)).toEqual(['archive_depth', 'archive_depth']);
     const deepest = `${Array.from({ length: 8 }, (_, k) => `level-${k + 1}.zip`).join('!/')}`;
     expect(m.value.errors.map((e) => e.location?.entry).sort()).toEqual([`${deepest}!/level-9.zip`, `${deepest}!/pan-8.txt`]);
-    expect(m.ms).toBeLessThan(3_000);
+    expect(m.ms).toBeLessThan(bound(3_000));
     expect(m.rssMiB).toBeLessThan(100);
   });
 
   it('a zip of 100 000 members stops at maxEntries with one archive_entries record; the first member is scanned', async () => {
     const started = performance.now();
     const zip = G.manyEntriesZip(100_000, G.cardLine(A));
-    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(performance.now() - started).toBeLessThan(bound(3_000));
     const m = await G.measure(() => scanBuffer(zip, { filename: 'many.zip' }));
     expect(m.value.errors).toEqual([expect.objectContaining({ code: 'archive_entries' })]);
     expect(maskedOf(m.value)).toEqual([G.masked(A)]);
     expect(m.value.stats.nested).toBe(10_000);
-    expect(m.ms).toBeLessThan(15_000);
+    expect(m.ms).toBeLessThan(bound(15_000));
     expect(m.rssMiB).toBeLessThan(300);
   });
 
@@ -217,7 +223,7 @@ describe('zip bombs and archive limits', () => {
     expect(m.value.findings.map((f) => [f.location.entry, f.masked])).toEqual(
       names.map((name, i) => [name.replace(/\\/g, '/'), G.masked(PANS[i]!)]),
     );
-    expect(m.ms).toBeLessThan(3_000);
+    expect(m.ms).toBeLessThan(bound(3_000));
   });
 });
 
@@ -244,7 +250,7 @@ describe('hostile XML in documents', () => {
     }
     // Entities are never expanded: the text stays the size of the file.
     expect(report.stats.chars).toBeLessThan(10 * MiB);
-    expect(m.ms).toBeLessThan(8_000);
+    expect(m.ms).toBeLessThan(bound(8_000));
     expect(m.rssMiB).toBeLessThan(400);
   });
 });
@@ -263,7 +269,7 @@ describe('an Outlook .msg whose chains loop', () => {
     const bytes = G.msgWithLoop(msgOf([A, B, C]).bytes, kind);
     const m = await G.measure(() => scanBuffer(bytes, { filename: 'loop.msg' }));
     expect(codes(m.value)).toEqual(['corrupt']);
-    expect(m.ms).toBeLessThan(2_000);
+    expect(m.ms).toBeLessThan(bound(2_000));
     expect(m.rssMiB).toBeLessThan(150);
   });
 });
@@ -285,7 +291,7 @@ describe('a workbook crafted against a SheetJS weakness', () => {
     const m = await G.measure(() => scanBuffer(bytes, { filename: 'props.xls' }, { limits: { timeoutMs: 5_000 } }));
     expect(m.value.errors).toHaveLength(1);
     expect(['memory_limit', 'timeout']).toContain(m.value.errors[0]!.code);
-    expect(m.ms).toBeLessThan(5_000 + 4_000);
+    expect(m.ms).toBeLessThan(bound(5_000 + 4_000));
   });
 
   it('the same workbook without the doctored count is read (control)', async () => {
@@ -307,7 +313,7 @@ describe('PDF with a huge content stream', () => {
     const m = await G.measure(() => scanBuffer(pdf, { filename: 'huge.pdf' }));
     expect(m.value.errors).toEqual([]);
     expect(maskedOf(m.value)).toEqual([G.masked(A), G.masked(B)].sort());
-    expect(m.ms).toBeLessThan(15_000);
+    expect(m.ms).toBeLessThan(bound(15_000));
     expect(m.rssMiB).toBeLessThan(400);
   });
 
@@ -316,7 +322,7 @@ describe('PDF with a huge content stream', () => {
   it('scanBuffer stops a single-page PDF that runs past limits.timeoutMs', async () => {
     const pdf = G.hugeContentPdf(3, A, B);
     const m = await G.measure(() => scanBuffer(pdf, { filename: 'huge.pdf' }, { limits: { timeoutMs: 200 } }));
-    expect(m.ms).toBeLessThan(1_200);
+    expect(m.ms).toBeLessThan(3_000);
     expect(codes(m.value)).toEqual(['timeout']);
   });
 });
@@ -368,7 +374,7 @@ describe('hostile text', () => {
       [G.masked(A), 1, head.indexOf(A.slice(0, 4))],
       [G.masked(B), 1, total - tail.length + tail.indexOf(B.slice(0, 4))],
     ]);
-    expect(m.ms).toBeLessThan(20_000);
+    expect(m.ms).toBeLessThan(bound(20_000));
     expect(m.rssMiB).toBeLessThan(250);
   });
 
@@ -418,7 +424,7 @@ describe('a sparse 4 GiB file', () => {
     const m = await G.measure(() => scanFile(sparseFile(), { limits: { maxFileSize: 1024 ** 3 } }));
     expect(m.value.errors).toEqual([expect.objectContaining({ code: 'too_large' })]);
     expect(m.value.stats.bytes).toBe(0);
-    expect(m.ms).toBeLessThan(1_000);
+    expect(m.ms).toBeLessThan(bound(1_000));
   });
 
   it('under the default limits and a short timeout, ends in bounded time and memory with timeout or too_large', async () => {
@@ -427,7 +433,7 @@ describe('a sparse 4 GiB file', () => {
     const m = await G.measure(() => scanFile(sparseFile(), { limits: { timeoutMs: 1_500 } }));
     expect(m.value.errors).toHaveLength(1);
     expect(['timeout', 'too_large']).toContain(m.value.errors[0]!.code);
-    expect(m.ms).toBeLessThan(1_500 + 4_000);
+    expect(m.ms).toBeLessThan(bound(1_500 + 4_000));
     expect(m.rssMiB).toBeLessThan(1_200);
   });
 
