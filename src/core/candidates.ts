@@ -9,6 +9,7 @@
  * reading it once.
  */
 
+import { brandIssues } from './iin.js';
 import { luhnValidRange } from './luhn.js';
 
 export const MIN_PAN_DIGITS = 12;
@@ -55,10 +56,11 @@ export interface Candidate {
 }
 
 /**
- * Receives each run's Luhn-valid readings (`formatted`: whether any reading in card format was
- * seen, valid or not); returns the index where scanning may resume (≥ run end).
+ * Receives each run that had a reading in card format, with its Luhn-valid readings
+ * (`heldBack`: Luhn-valid readings of no known brand were dropped, see `knownBrandsOnly`);
+ * returns the index where scanning may resume (≥ run end).
  */
-export type RunHandler = (readings: readonly Candidate[], runStart: number, runEnd: number, formatted: boolean) => number;
+export type RunHandler = (readings: readonly Candidate[], runStart: number, runEnd: number, heldBack: boolean) => number;
 
 // Group sizes that people print card numbers in. Anything else is some other number.
 function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean {
@@ -74,8 +76,10 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
 /**
  * Scans `text[from, to)` for runs of digits joined by single separators and calls `onRun`
  * with the Luhn-valid readings of each run that could be a PAN. Readings overlap; the caller picks.
+ * `knownBrandsOnly` drops readings whose leading digits and length no brand issues.
  */
-export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length): void {
+export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length, knownBrandsOnly = false): void {
+  onlyKnown = knownBrandsOnly;
   // Looks for 12 consecutive run characters (digits, or a separator right after a digit) —
   // the first 12 characters of any candidate — Horspool-style: test the window's last
   // character first and walk backwards; a character that fails rules out every window that
@@ -133,7 +137,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
     let resume = end;
     if (digitsTotal >= MIN_PAN_DIGITS) {
       const readings = readingsOf(text, from, to, groups);
-      if (hadReading) resume = Math.max(end, onRun(readings, start, end, true));
+      if (hadReading) resume = Math.max(end, onRun(readings, start, end, heldBack));
     }
     // The character at `resume` ends the run (or the track data): the next run starts after it.
     i = resume + 1;
@@ -192,6 +196,9 @@ function isTrack2D(text: string, end: number, to: number): boolean {
 
 /** Whether the last run had any reading in card format (all of them may have failed Luhn). */
 let hadReading = false;
+/** Whether the last run had Luhn-valid readings dropped for want of a brand. */
+let heldBack = false;
+let onlyKnown = false;
 
 const NO_READINGS: readonly Candidate[] = Object.freeze([]);
 
@@ -199,6 +206,7 @@ function readingsOf(text: string, from: number, to: number, groups: number): rea
   // Most runs have no Luhn-valid reading: they share one empty array instead of allocating.
   let readings: Candidate[] | undefined;
   hadReading = false;
+  heldBack = false;
   for (let s = 0; s < groups; s++) {
     if (s === 0) {
       // Glued to a word on the left — except track 1's format code: `%B<pan>^`.
@@ -223,6 +231,10 @@ function readingsOf(text: string, from: number, to: number, groups: number): rea
       hadReading = true;
       // Most readings fail the checksum: test it on the text itself before building anything.
       if (!luhnValidRange(text, groupStart[s]!, groupEnd[e]!)) continue;
+      if (onlyKnown && !brandIssues(leadingSix(text, groupStart[s]!), total)) {
+        heldBack = true;
+        continue;
+      }
       let digits: string;
       if (s === e && text.charCodeAt(groupStart[s]!) <= 57) {
         digits = text.slice(groupStart[s]!, groupEnd[e]!);
@@ -234,6 +246,19 @@ function readingsOf(text: string, from: number, to: number, groups: number): rea
     }
   }
   return readings ?? NO_READINGS;
+}
+
+/** The number formed by the first six digits from `start` (separators skipped). */
+function leadingSix(text: string, start: number): number {
+  let value = 0;
+  for (let k = start, n = 0; n < 6; k++) {
+    const code = text.charCodeAt(k);
+    const cls = code < 256 ? TABLE[code]! : classify(code);
+    if (cls !== DIGIT) continue;
+    value = value * 10 + digitValue(code);
+    n++;
+  }
+  return value;
 }
 
 /** True when the code unit is an ASCII or full-width digit. */

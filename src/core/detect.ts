@@ -89,9 +89,10 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
 
   findCandidates(
     text,
-    (readings, runStart, runEnd) => {
+    (readings, runStart, runEnd, heldBack) => {
       if (readings.length === 0) {
-        if (counters) counters.rejected++;
+        // Luhn-valid but of no brand: capped low, so held back at this threshold.
+        if (counters) heldBack ? counters.suppressed++ : counters.rejected++;
         return runEnd;
       }
       const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
@@ -103,10 +104,6 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
       if (scored.length === 0) {
         // Luhn-valid, but no brand issues these digits: capped low, so held back at this threshold.
         if (counters) counters.suppressed++;
-        return runEnd;
-      }
-      if (scored.length === 0) {
-        if (counters) counters.rejected++;
         return runEnd;
       }
       scored.sort((a, b) => b.p - a.p || b.c.digits.length - a.c.digits.length || a.c.start - b.c.start);
@@ -131,6 +128,7 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     },
     from,
     to,
+    !keepUnknown,
   );
   if (picks.length === 0) return [];
   picks.sort((a, b) => a.candidate.start - b.candidate.start);

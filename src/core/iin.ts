@@ -124,6 +124,28 @@ export function brandOf(pan: string): BrandMatch {
   return UNKNOWN;
 }
 
+// The same table as bit masks of lengths and 6-digit bounds, for the allocation-free check below.
+const NUMERIC_BY_FIRST_DIGIT = BY_FIRST_DIGIT.map((bucket) =>
+  bucket.map((range) => {
+    const scale = 10 ** (6 - range.digits);
+    return { low: range.from * scale, high: (range.to + 1) * scale - 1, lengths: range.lengths.reduce((mask, n) => mask | (1 << n), 0) };
+  }),
+);
+
+/**
+ * Whether some brand issues PANs of `length` digits starting with these leading digits —
+ * `brandOf(pan).lengthOk` without building the PAN string: `prefix6` is the number formed by
+ * the first six digits. The candidate finder uses it to skip the many Luhn-valid ids and
+ * timestamps of no brand before it allocates anything for them.
+ */
+export function brandIssues(prefix6: number, length: number): boolean {
+  const bucket = NUMERIC_BY_FIRST_DIGIT[(prefix6 / 100_000) | 0];
+  if (!bucket) return false;
+  const bit = 1 << length;
+  for (const range of bucket) if (prefix6 >= range.low && prefix6 <= range.high && (range.lengths & bit) !== 0) return true;
+  return false;
+}
+
 /** Brands whose 16-digit PANs may carry 8-digit BINs (PCI SSC FAQ on 8-digit BINs). */
 export const EIGHT_DIGIT_BIN_BRANDS: ReadonlySet<Brand> = new Set<Brand>(['visa', 'mastercard', 'discover', 'jcb', 'unionpay']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brandOf } from '../../src/core/iin.js';
+import { brandIssues, brandOf } from '../../src/core/iin.js';
 import { makePan, rng } from '../support/cards.js';
 import { ALL, SAMPLES, scan } from './helpers.js';
 
@@ -132,5 +132,26 @@ describe('brand and length in findings', () => {
       expect(scan(pan)).toEqual([]);
       expect(scan(`card number ${pan} exp 08/27`)).toEqual([]);
     }
+  });
+});
+
+describe('brandIssues (numeric check used by the candidate finder)', () => {
+  it('agrees with brandOf(pan).lengthOk on every range boundary and on random numbers', () => {
+    const random = rng(11);
+    const pans: string[] = [];
+    // Both ends of every range and one step outside them, at every length the finder reads.
+    for (const [prefix] of RANGES) {
+      for (const lead of [prefix, String(Number(prefix) - 1), String(Number(prefix) + 1)]) {
+        if (lead.length === 0 || lead.startsWith('-')) continue;
+        for (let length = 12; length <= 19; length++) pans.push(makePan(lead, length, random));
+      }
+    }
+    for (let n = 0; n < 20_000; n++) {
+      const length = 12 + Math.floor(random() * 8);
+      let pan = '';
+      for (let k = 0; k < length; k++) pan += Math.floor(random() * 10);
+      pans.push(pan);
+    }
+    for (const pan of pans) expect(brandIssues(Number(pan.slice(0, 6)), pan.length), pan.slice(0, 6)).toBe(brandOf(pan).lengthOk);
   });
 });
