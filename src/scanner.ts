@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
-import { detect, type DetectCounters, type Detection } from './core/detect.js';
+import { collectPicks, detect, scorePicks, type DetectCounters, type Detection, type Pick } from './core/detect.js';
 import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
@@ -237,8 +237,9 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     if (tabular && table === undefined) table = readHeader(buffer, format);
     scan.segments++;
     scan.chars += cut - from;
-    let detections = detect({ text: buffer, from, to: cut }, scan.settings, scan.counters);
-    if (table && detections.length > 0) detections = asRecords(buffer, detections, table, scan.settings);
+    const detections = table
+      ? asRecords(buffer, collectPicks(buffer, from, cut, scan.settings, scan.counters), table, scan.settings, scan.counters)
+      : detect({ text: buffer, from, to: cut }, scan.settings, scan.counters);
     if (detections.length > 0) {
       const lines = new LineIndex(buffer, line, 1, from);
       const base = offset - from;
@@ -271,21 +272,27 @@ function readHeader(text: string, format: FormatId): { delimiter: string; names:
   return { delimiter, names };
 }
 
-/** Detects again, record by record, the lines of `text` that had findings, with named cells. */
-function asRecords(text: string, detections: Detection[], table: { delimiter: string; names: string[] }, settings: Settings): Detection[] {
+/**
+ * Scores the picks of a streamed table record by record: each line that holds one is split into
+ * cells named by the header, so column names count as context and companion cells are found,
+ * as for a table read whole. Picks of lines that no longer hold them are not scored twice.
+ */
+function asRecords(text: string, picks: readonly Pick[], table: { delimiter: string; names: string[] }, settings: Settings, counters: DetectCounters): Detection[] {
   const out: Detection[] = [];
-  const scratch: DetectCounters = { rejected: 0, suppressed: 0 };
   let doneUpTo = -1;
-  for (const d of detections) {
-    const lineStart = text.lastIndexOf('\n', d.start - 1) + 1;
-    if (lineStart <= doneUpTo) continue;
-    let lineEnd = text.indexOf('\n', d.start);
+  for (const pick of picks) {
+    const at = pick.candidate.start;
+    if (at <= doneUpTo) continue;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    let lineEnd = text.indexOf('\n', at);
     if (lineEnd === -1) lineEnd = text.length;
     doneUpTo = lineEnd;
     const record = text.slice(lineStart, lineEnd);
     const cells: Segment | void = splitDelimited(record, table.delimiter, Number.MAX_SAFE_INTEGER).next().value;
     const fields = (cells?.fields ?? []).map((f, k) => (table.names[k] ? { start: f.start, end: f.end, name: table.names[k]! } : { start: f.start, end: f.end }));
-    const again = detect({ text: record, fields }, settings, scratch);
+    // The line's runs were counted (rejected, no brand) when the chunk was searched: only the
+    // scoring stage counts here.
+    const again = scorePicks({ text: record, fields }, collectPicks(record, 0, record.length, settings), settings, counters);
     for (const r of again) {
       out.push({
         ...r,

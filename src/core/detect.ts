@@ -51,7 +51,8 @@ export interface DetectInput {
   readonly fields?: readonly SegmentField[];
 }
 
-interface Pick {
+/** A number worth scoring: its best reading, brand and extent (see {@link collectPicks}). */
+export interface Pick {
   readonly candidate: Candidate;
   readonly brand: Brand;
   readonly brandOk: boolean;
@@ -79,9 +80,17 @@ function priority(c: Candidate, brandOk: boolean, brand: Brand, wholeRun: boolea
  * `counters.suppressed`) and masks what is reported. Pure and synchronous.
  */
 export function detect(input: DetectInput, settings: Settings, counters?: DetectCounters): Detection[] {
-  const { text } = input;
-  const from = input.from ?? 0;
-  const to = input.to ?? text.length;
+  const picks = collectPicks(input.text, input.from ?? 0, input.to ?? input.text.length, settings, counters);
+  return picks.length === 0 ? [] : scorePicks(input, picks, settings, counters);
+}
+
+/**
+ * First stage of {@link detect}: the numbers in `text[from, to)` worth scoring, in text order.
+ * Counts the card-format runs that fail Luhn and the Luhn-valid ones no brand issues; the
+ * second stage counts what its filter holds back. A caller may score the picks of part of a
+ * text again with more structure (a streamed CSV line as a record with named cells).
+ */
+export function collectPicks(text: string, from: number, to: number, settings: Settings, counters?: DetectCounters): Pick[] {
   const picks: Pick[] = [];
   // Unknown-IIN numbers are capped low: above that threshold they are not even picked (digit-dense
   // files have hundreds of thousands of Luhn-valid timestamps and ids).
@@ -130,9 +139,16 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
     to,
     !keepUnknown,
   );
-  if (picks.length === 0) return [];
   picks.sort((a, b) => a.candidate.start - b.candidate.start);
+  return picks;
+}
 
+/**
+ * Second stage of {@link detect}: scores each pick from its context in `input.text`, applies the
+ * filter (counted in `counters.suppressed`) and masks what is reported.
+ */
+export function scorePicks(input: DetectInput, picks: readonly Pick[], settings: Settings, counters?: DetectCounters): Detection[] {
+  const { text } = input;
   const fieldHint = input.fieldName ? classifyFieldName(input.fieldName) : undefined;
   const fields = input.fields ?? [];
   const companionFields = collectCompanionFields(text, fields);

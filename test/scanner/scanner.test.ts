@@ -57,6 +57,25 @@ describe('streamed text', () => {
   });
 });
 
+describe('streamed tables', () => {
+  it('scores a number with its column name even when its line alone would hold it back', async () => {
+    // Alone, "order 12 … 5xxx…" is an order line (soft negative, no card word): low. In a column
+    // named "Card Number" it is a card number, as it is when the same table is read whole.
+    const random = rng(12);
+    const rows = ['id,note,Card Number,Expiry'];
+    for (let i = 0; i < 20_000; i++) rows.push(i % 2000 === 7 ? `${i},order ${i},${makePan('51', 16, random)},` : `${i},order ${i},,`);
+    const bytes = utf8(rows.join('\n') + '\n');
+    expect(bytes.length).toBeGreaterThan(200_000); // past the sniffing head: streamed
+    const streamed = await scanStream(trickle(bytes, 4096), { filename: 'orders.csv' }, KEY);
+    const whole = await scanBuffer(bytes, { filename: 'orders.csv' }, KEY);
+    expect(streamed.findings).toHaveLength(10);
+    expect(streamed.findings.every((f) => f.reasons.includes('field:card_number') && f.confidence === 'high')).toBe(true);
+    expect(streamed.findings.map((f) => f.location.line)).toEqual(whole.findings.map((f) => f.location.line));
+    // Each number is counted once: the search counts runs, the record scoring its filter.
+    expect(streamed.stats.suppressed).toBe(0);
+  });
+});
+
 describe('containers and names', () => {
   it('chains entries through nested archives and masks digit runs in names', async () => {
     const pan = makePan('4', 16, rng(3));
