@@ -23,7 +23,7 @@ export interface IsolatedJob {
   readonly ctx: Omit<ExtractContext, 'signal'>;
 }
 
-export type IsolatedMessage = { item: ExtractItem } | { done: true } | { error: { code: ErrorCode; message: string } };
+export type IsolatedMessage = { items: ExtractItem[] } | { done: true } | { error: { code: ErrorCode; message: string } };
 
 /** Jobs a worker serves before it is replaced: bounds what one crafted file can leave behind. */
 const JOBS_PER_WORKER = 100;
@@ -107,7 +107,7 @@ export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx:
         clean = true;
         throw new ExtractError(message.error.code, message.error.message);
       }
-      yield message.item;
+      yield* message.items;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import { getExtractor } from './registry.js';
+import type { ExtractItem } from '../types.js';
 import type { IsolatedJob, IsolatedMessage } from './isolate.js';
 
 const post = (message: IsolatedMessage) => parentPort!.postMessage(message);
@@ -13,18 +14,43 @@ const post = (message: IsolatedMessage) => parentPort!.postMessage(message);
 // Parsers print diagnostics that can quote the document; nothing here may reach a console.
 for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[name] = () => {};
 
+/**
+ * Items travel in batches: one message per item cost more than the parse itself on a workbook
+ * of small rows. A batch is sent when it is big or old, so the caller keeps what was found
+ * before a parser hangs and is terminated.
+ */
+const BATCH_ITEMS = 256;
+const BATCH_CHARS = 1 << 20;
+const BATCH_MS = 50;
+
 async function run(job: IsolatedJob): Promise<void> {
+  let batch: ExtractItem[] = [];
+  let chars = 0;
+  let since = performance.now();
+  const flush = () => {
+    if (batch.length > 0) post({ items: batch });
+    batch = [];
+    chars = 0;
+    since = performance.now();
+  };
   try {
     const extractor = await getExtractor(job.format);
     for await (const item of extractor.extract(job.bytes, job.ctx)) {
       // Only plain data crosses the thread boundary (a `locate` function would not).
       if ('text' in item) {
         const { locate: _locate, ...segment } = item;
-        post({ item: segment });
-      } else post({ item });
+        batch.push(segment);
+        chars += segment.text.length;
+      } else {
+        batch.push(item);
+        if (item.kind === 'nested') chars += item.bytes.length;
+      }
+      if (batch.length >= BATCH_ITEMS || chars >= BATCH_CHARS || performance.now() - since >= BATCH_MS) flush();
     }
+    flush();
     post({ done: true });
   } catch (error) {
+    flush();
     post({ error: describeError(error) });
   }
 }
