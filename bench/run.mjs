@@ -27,16 +27,18 @@ const SUITES = ['text', 'formats', 'share', 'huge'];
 /** A CLI run that takes longer than this is a hang, not a measurement. */
 const CLI_TIMEOUT_MS = 30 * 60 * 1000;
 
-const USAGE = `usage: node bench/run.mjs [--short] [--suite text|huge|share|formats|all] [--reps N]
+const USAGE = `usage: node bench/run.mjs [--short | --large] [--suite text|huge|share|formats|all] [--reps N]
   --short   CI sizes (log 8 MB, CSV 4 MB, huge 200 MB, share 2,000 files), 1 repetition
+  --large   text suite at the speed issue's sizes (log 200 MB, CSV 100 MB); implied by --suite all
   --suite   which measurements (default text); all = ${SUITES.join(', ')}
   --reps    repetitions per measurement, median reported (default 3, --short 1)`;
 
 function parseArgs(argv) {
-  const opts = { short: false, suite: 'text', reps: undefined };
+  const opts = { short: false, large: false, suite: 'text', reps: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--short') opts.short = true;
+    else if (a === '--large') opts.large = true;
     else if (a === '--suite') opts.suite = argv[++i];
     else if (a === '--reps') opts.reps = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
@@ -51,6 +53,11 @@ function parseArgs(argv) {
     console.error(`unknown suite ${opts.suite}\n${USAGE}`);
     process.exit(2);
   }
+  if (opts.short && opts.large) {
+    console.error(`--short and --large exclude each other\n${USAGE}`);
+    process.exit(2);
+  }
+  opts.large ||= opts.suite === 'all' && !opts.short;
   opts.reps ??= opts.short ? 1 : 3;
   if (!Number.isInteger(opts.reps) || opts.reps < 1) {
     console.error(`--reps must be a positive integer\n${USAGE}`);
@@ -62,7 +69,7 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const SIZES = opts.short
   ? { log: 8 * MB, csv: 4 * MB, huge: 200 * MB, share: 2000 }
-  : { log: 100 * MB, csv: 50 * MB, huge: 2000 * MB, share: 20000 };
+  : { log: (opts.large ? 200 : 100) * MB, csv: (opts.large ? 100 : 50) * MB, huge: 2000 * MB, share: 20000 };
 const failures = [];
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -590,7 +597,7 @@ function machine() {
     `- machine: ${cpu}, ${os.availableParallelism()} cores, ${fmtBytes(os.totalmem())} RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at start`,
     `- node ${process.version}; grep: ${spawnSync('grep', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'n/a'}; ripgrep: ${hasCommand('rg') ? 'yes' : 'not installed'}`,
     `- CLI peak RSS: ${TIME_BIN ? '/usr/bin/time -f %M (max over repetitions)' : 'n/a (no /usr/bin/time)'}`,
-    `- mode: ${opts.short ? '--short' : 'default sizes'}, suite ${opts.suite}, ${opts.reps} repetition(s) per measurement, median reported; MB = 10^6 bytes`,
+    `- mode: ${opts.short ? '--short' : opts.large ? '--large (text: 200 MB log, 100 MB CSV)' : 'default sizes'}, suite ${opts.suite}, ${opts.reps} repetition(s) per measurement, median reported; MB = 10^6 bytes`,
     '- warm cache: every data file is read once before its timed runs; timings do not include disk reads',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { Buffer, isAscii } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
@@ -6,7 +7,7 @@ import { collectPicks, detect, scorePicks, type DetectCounters, type Detection, 
 import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
-import { createStreamDecoder } from './extract/decode.js';
+import { createStreamDecoder, type StreamDecoder } from './extract/decode.js';
 import { extractIsolated, ISOLATED_FORMATS } from './extract/isolate.js';
 import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
 import { sniff } from './extract/sniff.js';
@@ -211,29 +212,16 @@ async function scanNested(
  */
 async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIterable<Uint8Array>, format: FormatId): Promise<void> {
   const decoder = createStreamDecoder(first);
-  const { windowBefore } = scan.settings;
-  const maxCarry = 1024 * 1024;
   const tabular = format === 'csv' || format === 'tsv';
   let table: { delimiter: string; names: string[] } | undefined;
-  let prefix = ''; // context-only tail of what was already scanned
-  let carry = ''; // decoded text not yet scanned (after the last line break)
   let line = 1;
   let offset = 0; // characters scanned so far
 
-  const scanPart = (text: string, final: boolean) => {
-    const buffer = prefix + carry + text;
-    const from = prefix.length;
-    let cut = buffer.length;
-    if (!final) {
-      const nl = buffer.lastIndexOf('\n');
-      if (nl >= from) cut = nl + 1;
-      else if (buffer.length - from < maxCarry) {
-        carry = buffer.slice(from);
-        return;
-      }
-      // One line longer than maxCarry: cut at a character no card number can contain.
-      else cut = safeCut(buffer, from);
-    }
+  /**
+   * Scans `buffer[from, cut)`: `buffer[0, from)` is context already scanned, what follows `cut`
+   * is context not yet scanned. Returns the context to keep in front of the next part.
+   */
+  const scanSpan = (buffer: string, from: number, cut: number): string => {
     if (tabular && table === undefined) table = readHeader(buffer, format);
     scan.segments++;
     scan.chars += cut - from;
@@ -247,16 +235,99 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     }
     line += countNewlines(buffer, from, cut);
     offset += cut - from;
-    carry = buffer.slice(cut);
-    prefix = buffer.slice(Math.max(from, cut - windowBefore), cut);
+    return buffer.slice(Math.max(from, cut - scan.settings.windowBefore), cut);
   };
 
-  scanPart(decoder.decode(first.subarray(0), false), false);
-  for await (const chunk of rest) {
-    if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
-    scanPart(decoder.decode(chunk, false), false);
+  const chunks = (async function* () {
+    yield first;
+    for await (const chunk of rest) {
+      if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
+      yield chunk;
+    }
+  })();
+  if (decoder.encoding === 'utf-8') await feedUtf8(chunks, decoder.bomLength, scanSpan);
+  else await feedDecoded(chunks, decoder, scanSpan);
+}
+
+/** A line longer than this is cut at a character no card number contains, to bound memory. */
+const MAX_CARRY = 1024 * 1024;
+
+type SpanScanner = (buffer: string, from: number, cut: number) => string;
+
+/** Any encoding: decoded chunk by chunk, the undecided tail carried as text. */
+async function feedDecoded(chunks: AsyncIterable<Uint8Array>, decoder: StreamDecoder, scanSpan: SpanScanner): Promise<void> {
+  let prefix = ''; // context-only tail of what was already scanned
+  let carry = ''; // decoded text not yet scanned (after the last line break)
+  const part = (text: string, final: boolean) => {
+    const buffer = prefix + carry + text;
+    const from = prefix.length;
+    let cut = buffer.length;
+    if (!final) {
+      const nl = buffer.lastIndexOf('\n');
+      if (nl >= from) cut = nl + 1;
+      else if (buffer.length - from < MAX_CARRY) {
+        carry = buffer.slice(from);
+        return;
+      } else cut = safeCut(buffer, from);
+    }
+    prefix = scanSpan(buffer, from, cut);
+    carry = buffer.slice(cut);
+  };
+  for await (const chunk of chunks) part(decoder.decode(chunk, false), false);
+  part(decoder.decode(new Uint8Array(0), true), true);
+}
+
+/**
+ * UTF-8: the undecided tail is carried as bytes and each part is decoded in one piece, so the
+ * detector gets a flat string (a concatenation would be copied again on first read) and an
+ * ASCII part — most logs and exports — is copied byte for byte instead of decoded. A line
+ * break byte never occurs inside a multi-byte sequence, so cutting there splits no character.
+ */
+async function feedUtf8(chunks: AsyncIterable<Uint8Array>, bomLength: number, scanSpan: SpanScanner): Promise<void> {
+  let prefix: Buffer = Buffer.alloc(0); // context-only tail of what was already scanned, re-encoded
+  let carry: Buffer = Buffer.alloc(0); // bytes not yet scanned (after the last line break)
+  let skip = bomLength;
+  const decode = (bytes: Buffer) => (isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
+  const part = (bytes: Buffer, final: boolean) => {
+    const from = prefix.length === 0 ? 0 : decode(prefix).length;
+    let text = decode(bytes);
+    let cut = text.length;
+    if (!final) {
+      const nl = bytes.lastIndexOf(10);
+      if (nl >= prefix.length) {
+        cut = text.lastIndexOf('\n') + 1;
+        carry = bytes.subarray(nl + 1);
+      } else if (bytes.length - prefix.length < MAX_CARRY) {
+        carry = bytes.subarray(prefix.length);
+        return;
+      } else {
+        // One line longer than MAX_CARRY: cut after an ASCII character no card number contains.
+        const at = safeByteCut(bytes, prefix.length);
+        text = decode(bytes.subarray(0, at));
+        cut = text.length;
+        carry = bytes.subarray(at);
+      }
+    } else carry = Buffer.alloc(0);
+    prefix = Buffer.from(scanSpan(text, from, cut), 'utf8');
+  };
+  for await (let chunk of chunks) {
+    if (skip > 0) {
+      const drop = Math.min(skip, chunk.length);
+      skip -= drop;
+      chunk = chunk.subarray(drop);
+    }
+    part(Buffer.concat([prefix, carry, chunk]), false);
   }
-  scanPart(decoder.decode(new Uint8Array(0), true), true);
+  part(Buffer.concat([prefix, carry]), true);
+}
+
+/** Last byte position after `from` where a cut cannot split a card number or a character. */
+function safeByteCut(bytes: Uint8Array, from: number): number {
+  for (let i = bytes.length - 1; i > from; i--) {
+    const c = bytes[i]!;
+    if (c < 0x80 && !((c >= 48 && c <= 57) || c === 32 || c === 45 || c === 46)) return i + 1;
+  }
+  return bytes.length;
 }
 
 /** Column names from the first line of a streamed table, or none when it is not a header. */

@@ -16,17 +16,15 @@ export function luhnValidRange(text: string, start: number, end: number): boolea
   let sum = 0;
   let double = false;
   for (let k = end - 1; k >= start; k--) {
-    const code = text.charCodeAt(k);
-    let d: number;
-    if (code >= 48 && code <= 57) d = code - 48;
-    else if (code >= 0xff10 && code <= 0xff19) d = code - 0xff10;
-    else continue;
-    if (double) {
-      d += d;
-      if (d > 9) d -= 9;
+    let d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) {
+      d += 48 - 0xff10;
+      if (d < 0 || d > 9) continue;
     }
-    sum += d;
+    sum += double ? DOUBLED[d]! : d;
     double = !double;
   }
   return sum % 10 === 0;
 }
+
+const DOUBLED = new Uint8Array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);

@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesToHex } from '@noble/hashes/utils';
 import type { Brand } from '../types.js';
 import { EIGHT_DIGIT_BIN_BRANDS } from './iin.js';
 
@@ -25,17 +25,27 @@ export function maskPan(pan: string, brand: Brand, style: 'bin-last4' | 'last4',
   return { masked: bin + '*'.repeat(pan.length - shown - 4) + last4, bin, last4 };
 }
 
-// The keyed state (inner and outer pads hashed) is computed once per key and cloned per PAN.
-const keyed = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
+type Hmac = ReturnType<typeof hmac.create>;
+
+// The keyed state (inner and outer pads hashed) is computed once per key and copied into one
+// reused instance per PAN: a fresh clone per PAN allocated more than the hashing cost (a
+// digit-dense export has tens of thousands of PANs).
+const keyed = new WeakMap<Uint8Array, { readonly base: Hmac; readonly scratch: Hmac }>();
+const message = new Uint8Array(32);
+const digest = new Uint8Array(32);
 
 /** HMAC-SHA-256 of the PAN digits under `key`, hex: stable within one key, useless without it. */
 export function fingerprintPan(pan: string, key: Uint8Array): string {
-  let base = keyed.get(key);
-  if (!base) {
-    base = hmac.create(sha256, key);
-    keyed.set(key, base);
+  let state = keyed.get(key);
+  if (!state) {
+    const base = hmac.create(sha256, key);
+    state = { base, scratch: base.clone() };
+    keyed.set(key, state);
   }
-  return bytesToHex(base.clone().update(utf8ToBytes(pan)).digest());
+  // PANs are ASCII digits: their UTF-8 bytes are their code units.
+  for (let i = 0; i < pan.length; i++) message[i] = pan.charCodeAt(i);
+  state.base._cloneInto(state.scratch).update(message.subarray(0, pan.length)).digestInto(digest);
+  return bytesToHex(digest);
 }
 
 /**

@@ -107,6 +107,18 @@ describe('fingerprints', () => {
     expect(a).not.toBe(b);
   });
 
+  it('stay exact over many PANs of every length, with keys used in turn', () => {
+    // The keyed state is reused between calls: a leftover from the previous PAN would show here.
+    const many = Array.from({ length: 200 }, (_, n) => makePan(['4', '51', '34', '6011', '62'][n % 5]!, 13 + (n % 7), random));
+    const text = many.map((p, n) => `${n}: card ${p}`).join('\n');
+    for (const key of ['key-one', 'key-two', 'key-one']) {
+      const findings = scanText(text, { fingerprintKey: key, minConfidence: 'low' });
+      expect(findings.length).toBeGreaterThan(150);
+      // Each line holds one PAN: the finding's line says which.
+      expect(findings.map((f) => f.fingerprint)).toEqual(findings.map((f) => hmacHex(many[f.location.line! - 1]!, key)));
+    }
+  });
+
   it('a key given as bytes is the same key as its UTF-8 string', () => {
     const bytes = new TextEncoder().encode('key-one');
     expect(only(pan, { fingerprintKey: bytes }).fingerprint).toBe(hmacHex(pan, 'key-one'));

@@ -57,6 +57,56 @@ describe('streamed text', () => {
   });
 });
 
+describe('streamed UTF-8 text', () => {
+  // Multi-byte characters on every line (2, 3 and 4 bytes, full-width digits, a stray invalid
+  // byte), so chunk boundaries fall inside characters, and enough lines to be streamed.
+  const random = rng(21);
+  const lines: string[] = [];
+  const planted: { line: number; last4: string }[] = [];
+  for (let i = 0; i < 6000; i++) {
+    if (i % 400 === 3) {
+      const pan = makePan('4', 16, random);
+      const wide = i % 800 === 3;
+      const shown = wide ? [...group(pan, [4, 4, 4, 4])].map((c) => (c >= '0' && c <= '9' ? String.fromCharCode(0xff10 + Number(c)) : c)).join('') : group(pan, [4, 4, 4, 4]);
+      lines.push(`Zahlung für Bestellung — carte bancaire 𝄞 ${shown} gültig bis 08/27 — 中文`);
+      planted.push({ line: i + 1, last4: pan.slice(-4) });
+    } else lines.push(`Eintrag ${i}: Größe ${i % 97} € — naïve café 𝄞 ✓`);
+  }
+  const bytes = utf8(lines.join('\n') + '\n');
+
+  it('finds every number at the same line, column and offset as a whole-text scan, whatever the chunk size', async () => {
+    const whole = (await scanBuffer(bytes.slice(0, 60_000), { filename: 'a.txt' }, KEY)).findings;
+    const text = lines.join('\n') + '\n';
+    for (const [size, bom] of [[1, false], [3, true], [7, false], [4093, true], [65_536, false]] as const) {
+      const input = bom ? new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]) : bytes;
+      const report = await scanStream(trickle(input, size), { filename: 'app.log' }, KEY);
+      expect(report.errors).toEqual([]);
+      expect(report.findings.map((f) => ({ line: f.location.line, last4: f.last4 }))).toEqual(planted);
+      for (const f of report.findings) {
+        // Offsets count UTF-16 code units of the decoded text, without the BOM.
+        const at = text.slice(f.location.offset!);
+        expect(at.charCodeAt(0) === 0x34 || at.charCodeAt(0) === 0xff14).toBe(true);
+        expect(f.location.column).toBe(f.location.offset! - text.lastIndexOf('\n', f.location.offset! - 1));
+      }
+      // The lines a small scan sees agree to the column.
+      const head = report.findings.filter((f) => f.location.offset! < 50_000);
+      expect(head.map((f) => [f.location.line, f.location.column])).toEqual(whole.filter((f) => f.location.offset! < 50_000).map((f) => [f.location.line, f.location.column]));
+    }
+  });
+
+  it('decodes invalid bytes as replacement characters without losing a number', async () => {
+    const broken = new Uint8Array(bytes.length + 2);
+    // Past the first 64 KiB, from which the encoding is decided (UTF-8 only if they are valid).
+    const cut = bytes.indexOf(0x0a, 200_000) + 1;
+    expect(cut).toBeGreaterThan(0);
+    broken.set(bytes.subarray(0, cut));
+    broken.set([0xc3, 0x0a], cut); // a lead byte with no continuation, then a line break
+    broken.set(bytes.subarray(cut), cut + 2);
+    const report = await scanStream(trickle(broken, 5), {}, KEY);
+    expect(report.findings.map((f) => f.last4)).toEqual(planted.map((p) => p.last4));
+  });
+});
+
 describe('streamed tables', () => {
   it('scores a number with its column name even when its line alone would hold it back', async () => {
     // Alone, "order 12 … 5xxx…" is an order line (soft negative, no card word): low. In a column
