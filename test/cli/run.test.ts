@@ -283,8 +283,10 @@ describe('terminal behaviour', () => {
   });
 
   it('stops quietly when the reader goes away (EPIPE)', async () => {
+    // Enough findings for several batched writes (output is written in 64 KiB pieces).
     const spec: Record<string, string> = {};
-    pans(12, 111).forEach((pan, i) => (spec[`f${i}.txt`] = cardLine(pan)));
+    const all = pans(300, 111);
+    for (let f = 0; f < 20; f++) spec[`f${f}.txt`] = all.slice(f * 15, f * 15 + 15).map(cardLine).join('\n');
     const root = tree(spec);
     let writes = 0;
     const { status, stderr } = await cli(['scan', '--format', 'ndjson', root], {
