@@ -44,8 +44,12 @@ export function foldChar(code: number): number {
 
 /** Lower-cased, accent-stripped copy of `text[start, end)` with the same length. */
 export function foldRange(text: string, start: number, end: number): string {
-  let out = '';
-  for (let i = start; i < end; i++) out += String.fromCharCode(foldChar(text.charCodeAt(i)));
+  let i = start;
+  while (i < end && text.charCodeAt(i) < 128) i++;
+  // ASCII (nearly always): the native lower-casing, which keeps the length for ASCII.
+  if (i === end) return text.slice(start, end).toLowerCase();
+  let out = text.slice(start, i).toLowerCase();
+  for (; i < end; i++) out += String.fromCharCode(foldChar(text.charCodeAt(i)));
   return out;
 }
 
@@ -81,6 +85,8 @@ function tokenize(folded: string): string[] {
 
 interface CompiledKeywords {
   readonly byFirstToken: ReadonlyMap<string, readonly Phrase[]>;
+  /** First (folded) characters of the first tokens: a token starting otherwise opens no phrase. */
+  readonly firstChars: ReadonlySet<number>;
   readonly cjk: readonly Phrase[];
 }
 
@@ -117,10 +123,38 @@ function compile(lists: readonly KeywordList[]): CompiledKeywords {
   // Longest phrases first so "card verification value" wins over "card".
   for (const list of byFirstToken.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
   cjk.sort((a, b) => b.keyword.length - a.keyword.length);
-  return { byFirstToken, cjk };
+  const firstChars = new Set([...byFirstToken.keys()].map((token) => token.charCodeAt(0)));
+  return { byFirstToken, firstChars, cjk };
 }
 
 const DEFAULT_KEYWORDS = compile(Object.values(KEYWORD_LISTS));
+
+const tokens = { start: new Int32Array(64), end: new Int32Array(64), plain: new Uint8Array(64), text: new Array<string | undefined>(64) };
+
+function growTokens(): void {
+  const size = tokens.start.length * 2;
+  const start = new Int32Array(size);
+  const end = new Int32Array(size);
+  const plain = new Uint8Array(size);
+  start.set(tokens.start);
+  end.set(tokens.end);
+  plain.set(tokens.plain);
+  Object.assign(tokens, { start, end, plain });
+  tokens.text.length = size;
+}
+
+/** Folded text of scratch token `t`, built once. */
+function tokenText(text: string, t: number): string {
+  let token = tokens.text[t];
+  if (token === undefined) {
+    const from = tokens.start[t]!;
+    const to = tokens.end[t]!;
+    // Already lower-case ASCII (the usual case): the text itself, no per-character copy.
+    token = tokens.plain[t] === 1 ? text.slice(from, to) : foldRange(text, from, to);
+    tokens.text[t] = token;
+  }
+  return token;
+}
 
 /**
  * Every keyword in `text[start, end)`, whole words only, longest phrase first at each place.
@@ -128,46 +162,49 @@ const DEFAULT_KEYWORDS = compile(Object.values(KEYWORD_LISTS));
  */
 export function findKeywords(text: string, start: number, end: number, keywords: CompiledKeywords = DEFAULT_KEYWORDS): KeywordHit[] {
   const hits: KeywordHit[] = [];
-  const tokenText: string[] = [];
-  const tokenStart: number[] = [];
-  const tokenEnd: number[] = [];
+  // Token bounds go to scratch arrays shared by all calls (this function is synchronous and
+  // is called for every number): a token's folded text is only built when a keyword
+  // comparison needs it — most tokens in a window are numbers and words that open no keyword.
+  let count = 0;
   let hasCjk = false;
-  let current = '';
   let currentStart = -1;
-  for (let i = start; i < end; i++) {
-    const code = foldChar(text.charCodeAt(i));
+  let plain = true;
+  for (let i = start; i <= end; i++) {
+    const raw = i < end ? text.charCodeAt(i) : 32;
+    const code = foldChar(raw);
     if (isWordCode(code)) {
-      if (currentStart < 0) currentStart = i;
-      current += String.fromCharCode(code);
+      if (currentStart < 0) {
+        currentStart = i;
+        plain = true;
+      }
+      if (code !== raw) plain = false;
       continue;
     }
     if (currentStart >= 0) {
-      tokenText.push(current);
-      tokenStart.push(currentStart);
-      tokenEnd.push(i);
-      current = '';
+      if (count === tokens.start.length) growTokens();
+      tokens.start[count] = currentStart;
+      tokens.end[count] = i;
+      tokens.plain[count] = plain ? 1 : 0;
+      tokens.text[count] = undefined;
+      count++;
       currentStart = -1;
     }
     if (!hasCjk && isCjk(code)) hasCjk = true;
   }
-  if (currentStart >= 0) {
-    tokenText.push(current);
-    tokenStart.push(currentStart);
-    tokenEnd.push(end);
-  }
-  for (let t = 0; t < tokenText.length; t++) {
-    const phrases = keywords.byFirstToken.get(tokenText[t]!);
+  for (let t = 0; t < count; t++) {
+    if (!keywords.firstChars.has(foldChar(text.charCodeAt(tokens.start[t]!)))) continue;
+    const phrases = keywords.byFirstToken.get(tokenText(text, t));
     if (!phrases) continue;
     for (const phrase of phrases) {
       const n = phrase.tokens.length;
-      if (t + n > tokenText.length) continue;
+      if (t + n > count) continue;
       let ok = true;
       for (let k = 1; k < n && ok; k++) {
         // Tokens of a phrase must be neighbours: at most a few separator characters apart.
-        ok = tokenText[t + k] === phrase.tokens[k] && tokenStart[t + k]! - tokenEnd[t + k - 1]! <= 3;
+        ok = tokens.start[t + k]! - tokens.end[t + k - 1]! <= 3 && tokenText(text, t + k) === phrase.tokens[k];
       }
       if (!ok) continue;
-      hits.push({ category: phrase.category, keyword: phrase.keyword, start: tokenStart[t]!, end: tokenEnd[t + n - 1]! });
+      hits.push({ category: phrase.category, keyword: phrase.keyword, start: tokens.start[t]!, end: tokens.end[t + n - 1]! });
     }
   }
   if (hasCjk) {
