@@ -3,12 +3,12 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
-import { collectPicks, detect, scorePicks, type DetectCounters, type Detection, type Pick } from './core/detect.js';
+import { collectPicks, detect, scorePicks, type DetectCounters, type Detection, type NumberPick } from './core/detect.js';
 import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
 import { describeError, ExtractError } from './errors.js';
 import { createStreamDecoder, type StreamDecoder } from './extract/decode.js';
-import { extractIsolated, ISOLATED_FORMATS } from './extract/isolate.js';
+import { extractIsolated, ISOLATED_FORMATS, type SievedText } from './extract/isolate.js';
 import { getExtractor, STREAMABLE_TEXT } from './extract/registry.js';
 import { sniff } from './extract/sniff.js';
 import type { ExtractContext, FormatId } from './extract/types.js';
@@ -93,6 +93,14 @@ class FileScan {
     return { ...(this.path !== undefined ? { path: this.path } : {}), findings: this.findings, errors: this.errors, stats };
   }
 
+  /** Counts text an isolated parser kept back because it holds no number worth scoring. */
+  addSieved(sieved: SievedText): void {
+    this.segments += sieved.segments;
+    this.chars += sieved.chars;
+    this.counters.rejected += sieved.rejected;
+    this.counters.suppressed += sieved.suppressed;
+  }
+
   /** Detects in one segment and records the reported findings. */
   scanSegment(segment: Segment, entry: string | undefined): void {
     this.segments++;
@@ -157,7 +165,10 @@ async function scanBytes(scan: FileScan, bytes: Uint8Array, meta: InputMeta, ent
     if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
     // In an application's thread, risky parsers run in a worker of their own; in a worker of
     // `scan()`'s pool they are isolated already.
-    const items = isMainThread && ISOLATED_FORMATS.has(format) ? extractIsolated(format, bytes, ctx) : (await getExtractor(format)).extract(bytes, ctx);
+    const items =
+      isMainThread && ISOLATED_FORMATS.has(format)
+        ? extractIsolated(format, bytes, ctx, { minConfidence: settings.minConfidence, onSieved: (sieved) => scan.addSieved(sieved) })
+        : (await getExtractor(format)).extract(bytes, ctx);
     for await (const item of items) {
       if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
       if ('text' in item) {
@@ -348,7 +359,7 @@ function readHeader(text: string, format: FormatId): { delimiter: string; names:
  * cells named by the header, so column names count as context and companion cells are found,
  * as for a table read whole. Picks of lines that no longer hold them are not scored twice.
  */
-function asRecords(text: string, picks: readonly Pick[], table: { delimiter: string; names: string[] }, settings: Settings, counters: DetectCounters): Detection[] {
+function asRecords(text: string, picks: readonly NumberPick[], table: { delimiter: string; names: string[] }, settings: Settings, counters: DetectCounters): Detection[] {
   const out: Detection[] = [];
   let doneUpTo = -1;
   for (const pick of picks) {

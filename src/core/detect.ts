@@ -52,7 +52,7 @@ export interface DetectInput {
 }
 
 /** A number worth scoring: its best reading, brand and extent (see {@link collectPicks}). */
-export interface Pick {
+export interface NumberPick {
   readonly candidate: Candidate;
   readonly brand: Brand;
   readonly brandOk: boolean;
@@ -90,8 +90,8 @@ export function detect(input: DetectInput, settings: Settings, counters?: Detect
  * second stage counts what its filter holds back. A caller may score the picks of part of a
  * text again with more structure (a streamed CSV line as a record with named cells).
  */
-export function collectPicks(text: string, from: number, to: number, settings: Settings, counters?: DetectCounters): Pick[] {
-  const picks: Pick[] = [];
+export function collectPicks(text: string, from: number, to: number, settings: Pick<Settings, 'minConfidence'>, counters?: DetectCounters): NumberPick[] {
+  const picks: NumberPick[] = [];
   // Unknown-IIN numbers are capped low: above that threshold they are not even picked (digit-dense
   // files have hundreds of thousands of Luhn-valid timestamps and ids).
   const keepUnknown = settings.minConfidence === 'low';
@@ -147,7 +147,7 @@ export function collectPicks(text: string, from: number, to: number, settings: S
  * Second stage of {@link detect}: scores each pick from its context in `input.text`, applies the
  * filter (counted in `counters.suppressed`) and masks what is reported.
  */
-export function scorePicks(input: DetectInput, picks: readonly Pick[], settings: Settings, counters?: DetectCounters): Detection[] {
+export function scorePicks(input: DetectInput, picks: readonly NumberPick[], settings: Settings, counters?: DetectCounters): Detection[] {
   const { text } = input;
   const fieldHint = input.fieldName ? classifyFieldName(input.fieldName) : undefined;
   const fields = input.fields ?? [];
@@ -434,7 +434,7 @@ function nearest(offsets: readonly number[], start: number, end: number): number
 }
 
 /** In a record with fields, a companion cell belongs to the PAN nearest to it. */
-function nearestInRecord(offsets: readonly number[], picks: readonly Pick[], self: number): number | undefined {
+function nearestInRecord(offsets: readonly number[], picks: readonly NumberPick[], self: number): number | undefined {
   let best: number | undefined;
   let bestDistance = Infinity;
   for (const at of offsets) {
@@ -456,7 +456,7 @@ function nearestInRecord(offsets: readonly number[], picks: readonly Pick[], sel
   return best;
 }
 
-function neighbour(picks: readonly Pick[], n: number, step: 1 | -1): Pick | undefined {
+function neighbour(picks: readonly NumberPick[], n: number, step: 1 | -1): NumberPick | undefined {
   for (let i = n + step; i >= 0 && i < picks.length; i += step) if (picks[i]!.brandOk) return picks[i];
   return undefined;
 }
@@ -470,9 +470,9 @@ function distance(text: string, at: number, c: Candidate): number {
 }
 
 /** A companion between two PANs belongs to the nearer one. */
-function closerToNeighbour(text: string, at: number, self: Candidate, prev: Pick | undefined, next: Pick | undefined): boolean {
+function closerToNeighbour(text: string, at: number, self: Candidate, prev: NumberPick | undefined, next: NumberPick | undefined): boolean {
   const own = distance(text, at, self);
-  const closer = (p: Pick | undefined) =>
+  const closer = (p: NumberPick | undefined) =>
     // A neighbour farther than any window reaches cannot be nearer (and is not worth counting lines to).
     p !== undefined && Math.abs(at - p.candidate.start) < NEIGHBOUR_REACH && distance(text, at, p.candidate) < own;
   return closer(prev) || closer(next);

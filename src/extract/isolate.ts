@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ExtractError } from '../errors.js';
-import type { ErrorCode, ExtractItem } from '../types.js';
+import type { Confidence, ErrorCode, ExtractItem } from '../types.js';
 import { resolveWorkerFile } from '../worker-file.js';
 import type { ExtractContext, FormatId } from './types.js';
 
@@ -21,9 +21,25 @@ export interface IsolatedJob {
   readonly format: FormatId;
   readonly bytes: Uint8Array;
   readonly ctx: Omit<ExtractContext, 'signal'>;
+  /** When set, text items in which the detector's first stage finds no number stay in the worker. */
+  readonly sieve?: { readonly minConfidence: Confidence };
 }
 
-export type IsolatedMessage = { items: ExtractItem[] } | { done: true } | { error: { code: ErrorCode; message: string } };
+/**
+ * Text items the worker kept back because no number in them is worth scoring, with the
+ * detector's first-stage counts for them: the caller's statistics stay exact.
+ */
+export interface SievedText {
+  segments: number;
+  chars: number;
+  rejected: number;
+  suppressed: number;
+}
+
+export type IsolatedMessage =
+  | { items: ExtractItem[] }
+  | { done: true; sieved: SievedText }
+  | { error: { code: ErrorCode; message: string }; sieved: SievedText };
 
 /** Jobs a worker serves before it is replaced: bounds what one crafted file can leave behind. */
 const JOBS_PER_WORKER = 100;
@@ -66,7 +82,12 @@ function startLane(): Lane {
  * synchronous parser loop; running out of heap becomes `memory_limit`. A worker that finished
  * its job cleanly is kept for the next one.
  */
-export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx: ExtractContext): AsyncGenerator<ExtractItem> {
+export async function* extractIsolated(
+  format: FormatId,
+  bytes: Uint8Array,
+  ctx: ExtractContext,
+  sieve?: { readonly minConfidence: Confidence; readonly onSieved: (sieved: SievedText) => void },
+): AsyncGenerator<ExtractItem> {
   const { signal, ...plain } = ctx;
   if (signal?.aborted) throw new ExtractError('aborted', 'scan aborted');
   const lane = idle.pop() ?? startLane();
@@ -90,7 +111,7 @@ export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx:
   signal?.addEventListener('abort', onAbort, { once: true });
   let clean = false;
   try {
-    const job: IsolatedJob = { format, bytes, ctx: plain };
+    const job: IsolatedJob = { format, bytes, ctx: plain, ...(sieve ? { sieve: { minConfidence: sieve.minConfidence } } : {}) };
     lane.worker.postMessage(job);
     for (;;) {
       const message = queue.shift();
@@ -101,10 +122,12 @@ export async function* extractIsolated(format: FormatId, bytes: Uint8Array, ctx:
       }
       if ('done' in message) {
         clean = true;
+        sieve?.onSieved(message.sieved);
         return;
       }
       if ('error' in message) {
         clean = true;
+        sieve?.onSieved(message.sieved);
         throw new ExtractError(message.error.code, message.error.message);
       }
       yield* message.items;

@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import { getExtractor } from './registry.js';
 import type { ExtractItem } from '../types.js';
-import type { IsolatedJob, IsolatedMessage } from './isolate.js';
+import { collectPicks } from '../core/detect.js';
+import type { IsolatedJob, IsolatedMessage, SievedText } from './isolate.js';
 
 const post = (message: IsolatedMessage) => parentPort!.postMessage(message);
 
@@ -24,6 +25,7 @@ const BATCH_CHARS = 1 << 20;
 const BATCH_MS = 50;
 
 async function run(job: IsolatedJob): Promise<void> {
+  const sieved: SievedText = { segments: 0, chars: 0, rejected: 0, suppressed: 0 };
   let batch: ExtractItem[] = [];
   let chars = 0;
   let since = performance.now();
@@ -38,6 +40,18 @@ async function run(job: IsolatedJob): Promise<void> {
     for await (const item of extractor.extract(job.bytes, job.ctx)) {
       // Only plain data crosses the thread boundary (a `locate` function would not).
       if ('text' in item) {
+        // A text with no number worth scoring yields no finding wherever it is detected: it
+        // need not cross the thread (most rows of a workbook). Only its counts do.
+        if (job.sieve) {
+          const counts = { rejected: 0, suppressed: 0 };
+          if (collectPicks(item.text, 0, item.text.length, job.sieve, counts).length === 0) {
+            sieved.segments++;
+            sieved.chars += item.text.length;
+            sieved.rejected += counts.rejected;
+            sieved.suppressed += counts.suppressed;
+            continue;
+          }
+        }
         const { locate: _locate, ...segment } = item;
         batch.push(segment);
         chars += segment.text.length;
@@ -48,10 +62,10 @@ async function run(job: IsolatedJob): Promise<void> {
       if (batch.length >= BATCH_ITEMS || chars >= BATCH_CHARS || performance.now() - since >= BATCH_MS) flush();
     }
     flush();
-    post({ done: true });
+    post({ done: true, sieved });
   } catch (error) {
     flush();
-    post({ error: describeError(error) });
+    post({ error: describeError(error), sieved });
   }
 }
 

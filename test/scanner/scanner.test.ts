@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as XLSX from 'xlsx';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { scanBuffer, scanFile, scanStream } from '../../src/index.js';
+import { scanBuffer, scanFile, scanStream, type FileReport } from '../../src/index.js';
 import { group, makePan, rng } from '../support/cards.js';
 
 const KEY = { fingerprintKey: 'scanner-test' };
@@ -104,6 +107,43 @@ describe('streamed UTF-8 text', () => {
     broken.set(bytes.subarray(cut), cut + 2);
     const report = await scanStream(trickle(broken, 5), {}, KEY);
     expect(report.findings.map((f) => f.last4)).toEqual(planted.map((p) => p.last4));
+  });
+});
+
+describe('isolated parsers on the caller\'s thread', () => {
+  // On an application's thread a workbook is parsed in an isolated worker, which keeps back
+  // the rows with no number worth scoring. Inside a worker thread (as in scan()'s pool) the
+  // parser runs directly and every row is detected here. Both must give the same report.
+  it('report the same findings and the same counts as a direct parse', async () => {
+    const random = rng(31);
+    const rows: unknown[][] = [['Order', 'Card Number', 'Note', 'Created']];
+    for (let i = 0; i < 600; i++) {
+      const pan = makePan(['4', '51', '37'][i % 3]!, i % 3 === 2 ? 15 : 16, random);
+      const card = i % 25 === 0 ? pan : i % 25 === 1 ? `${pan.slice(0, -1)}${(Number(pan.at(-1)) + 1) % 10}` : '';
+      // Luhn-valid ids of no brand (one in ten), order words (soft negatives), timestamps.
+      rows.push([`7${String(1_000_000_000_000 + i * 7919).slice(1)}`, card, i % 50 === 7 ? `order ${makePan('4', 16, random)}` : 'ok', 1_772_323_200_000 + i * 997]);
+    }
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Orders');
+    const bytes = new Uint8Array(XLSX.write(book, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer);
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    for (const minConfidence of ['medium', 'low'] as const) {
+      const options = { ...KEY, minConfidence };
+      const here = await scanBuffer(bytes, { filename: 'orders.xlsx' }, options);
+      const source = `const { parentPort, workerData } = require('node:worker_threads');
+        import(workerData.dist).then((m) => m.scanBuffer(workerData.bytes, { filename: 'orders.xlsx' }, workerData.options)).then((r) => parentPort.postMessage(r));`;
+      const direct = await new Promise<FileReport>((resolve, reject) => {
+        const worker = new Worker(source, { eval: true, workerData: { dist, bytes, options } });
+        worker.once('message', (report: FileReport) => void worker.terminate().then(() => resolve(report)));
+        worker.once('error', reject);
+      });
+      expect(here.findings.length).toBeGreaterThan(minConfidence === 'low' ? 60 : 20);
+      expect(here.findings).toEqual(direct.findings);
+      expect({ ...here.stats, durationMs: 0 }).toEqual({ ...direct.stats, durationMs: 0 });
+      expect(here.stats.rejected).toBeGreaterThan(0);
+      // Held back at `medium`: the ids of no brand, the low-scoring order lines.
+      if (minConfidence === 'medium') expect(here.stats.suppressed).toBeGreaterThan(0);
+    }
   });
 });
 
