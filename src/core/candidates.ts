@@ -92,12 +92,15 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
   let checked = -1;
   while (i + MIN_PAN_DIGITS <= to) {
     let j = i + MIN_PAN_DIGITS - 1;
-    const stop = Math.max(i, checked + 1);
+    const stop = checked >= i ? checked + 1 : i;
     for (; j >= stop; j--) {
-      const code = text.charCodeAt(j);
-      const cls = TABLE[code]!;
+      const cls = TABLE[text.charCodeAt(j)]!;
       if (cls === DIGIT) continue;
-      if (cls === SEP && j > i && isDigitAt(text, j - 1)) continue;
+      // A separator counts only after a digit, which is then known too.
+      if (cls === SEP && j > i && TABLE[text.charCodeAt(j - 1)] === DIGIT) {
+        j--;
+        continue;
+      }
       break;
     }
     if (j >= stop) {
