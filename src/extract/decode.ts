@@ -67,13 +67,47 @@ function decodeAs(bytes: Uint8Array, encoding: TextEncoding): string {
 
 /**
  * Decodes a whole buffer. UTF-8 (BOM stripped), UTF-16LE/BE with or without BOM, and
- * Windows-1252 when the bytes are not valid UTF-8. Never throws.
+ * Windows-1252 when the bytes are not (mostly) UTF-8. Never throws.
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
   const bom = detectBom(bytes);
   if (bom) return { text: decodeAs(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
-  const encoding = detectUtf16(bytes) ?? (isUtf8(bytes) ? 'utf-8' : 'windows-1252');
+  const encoding = detectUtf16(bytes) ?? (mostlyUtf8(bytes) ? 'utf-8' : 'windows-1252');
   return { text: decodeAs(bytes, encoding), encoding };
+}
+
+/**
+ * UTF-8, possibly with a few damaged bytes: valid, or its valid multi-byte sequences outnumber
+ * its invalid bytes four to one. One stray byte (a cut record, a Latin-1 paste) must not turn a
+ * UTF-8 document into Windows-1252 mojibake, which would lose full-width digits and accented
+ * keywords; real Windows-1252 text has almost no valid multi-byte sequences.
+ */
+function mostlyUtf8(bytes: Uint8Array): boolean {
+  if (isUtf8(bytes)) return true;
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const need = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const second = bytes[i + 1] ?? 0;
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    let ok = need > 0 && second >= low && second <= high;
+    for (let k = 2; ok && k <= need; k++) ok = i + k < bytes.length && (bytes[i + k]! & 0xc0) === 0x80;
+    if (ok) {
+      valid++;
+      i += need + 1;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return valid >= 4 * invalid;
 }
 
 /** An incremental decoder; see {@link createStreamDecoder}. */
@@ -88,7 +122,7 @@ export interface StreamDecoder {
   decode(chunk: Uint8Array, final?: boolean): string;
 }
 
-/** True when `bytes` is valid UTF-8, allowing the last sequence to be cut off by the chunk end. */
+/** {@link mostlyUtf8}, allowing the last sequence to be cut off by the chunk end. */
 function isUtf8Prefix(bytes: Uint8Array): boolean {
   // Drop up to three bytes of a trailing incomplete sequence: back off over continuation bytes
   // to the lead byte, and cut there if the sequence it starts does not fit.
@@ -100,13 +134,13 @@ function isUtf8Prefix(bytes: Uint8Array): boolean {
     const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
     if (back + 1 < need) end -= back + 1;
   }
-  return isUtf8(bytes.subarray(0, end));
+  return mostlyUtf8(bytes.subarray(0, end));
 }
 
 /**
  * A streaming decoder for inputs too big to decode at once. The encoding is decided from
  * `firstBytes` (the first chunk, which must then also be passed to `decode`): BOM, BOM-less
- * UTF-16, UTF-8 if that chunk is valid UTF-8, else Windows-1252.
+ * UTF-16, UTF-8 if that chunk is (mostly) UTF-8, else Windows-1252.
  */
 export function createStreamDecoder(firstBytes: Uint8Array): StreamDecoder {
   const bom = detectBom(firstBytes);

@@ -39,6 +39,21 @@ describe('decodeText', () => {
     expect(decodeText(bytes)).toEqual({ text: '\u201c41\u201d \u20ac \u00e9 \u0178', encoding: 'windows-1252' });
   });
 
+  it('UTF-8 with a stray byte stays UTF-8; Windows-1252 text with accents stays Windows-1252', () => {
+    // A cut record or a pasted Latin-1 byte in a UTF-8 export: its full-width digits and accented
+    // words must survive, with one replacement character for the stray byte.
+    const mostly = concat(utf8(`${MIXED} Größe `.repeat(3)), Uint8Array.from([0xe9]), utf8(' ４１１１ fin'));
+    const decoded = decodeText(mostly);
+    expect(decoded.encoding).toBe('utf-8');
+    expect(decoded.text).toBe(`${MIXED} Größe `.repeat(3) + '\ufffd ４１１１ fin');
+    // Real Windows-1252: every non-ASCII byte is invalid as UTF-8.
+    const latin = Uint8Array.from([...utf8('Gr'), 0xf6, 0xdf, 0x65, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x20, 0x93, 0x34, 0x94]);
+    expect(decodeText(latin)).toEqual({ text: 'Größe café € \u201c4\u201d', encoding: 'windows-1252' });
+    // The streaming decoder decides the same way from its first chunk.
+    expect(createStreamDecoder(mostly).encoding).toBe('utf-8');
+    expect(createStreamDecoder(latin).encoding).toBe('windows-1252');
+  });
+
   it('UTF-8-encoded surrogates (invalid UTF-8) do not throw', () => {
     const bytes = concat(utf8('ab '), Uint8Array.from([0xed, 0xa0, 0x80]), utf8(' cd'));
     const { text, encoding } = decodeText(bytes);

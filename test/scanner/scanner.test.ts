@@ -98,13 +98,16 @@ describe('streamed UTF-8 text', () => {
   });
 
   it('decodes invalid bytes as replacement characters without losing a number', async () => {
-    const broken = new Uint8Array(bytes.length + 2);
-    // Past the first 64 KiB, from which the encoding is decided (UTF-8 only if they are valid).
-    const cut = bytes.indexOf(0x0a, 200_000) + 1;
-    expect(cut).toBeGreaterThan(0);
-    broken.set(bytes.subarray(0, cut));
-    broken.set([0xc3, 0x0a], cut); // a lead byte with no continuation, then a line break
-    broken.set(bytes.subarray(cut), cut + 2);
+    // One stray byte inside the first 64 KiB (from which the encoding is decided: mostly UTF-8
+    // is UTF-8) and one far past it, each a lead byte with no continuation before a line break.
+    const stray = [bytes.indexOf(0x0a, 20_000) + 1, bytes.indexOf(0x0a, 200_000) + 1];
+    expect(stray[1]).toBeGreaterThan(stray[0]!);
+    const broken = new Uint8Array(bytes.length + 4);
+    broken.set(bytes.subarray(0, stray[0]));
+    broken.set([0xc3, 0x0a], stray[0]!);
+    broken.set(bytes.subarray(stray[0], stray[1]), stray[0]! + 2);
+    broken.set([0xc3, 0x0a], stray[1]! + 2);
+    broken.set(bytes.subarray(stray[1]), stray[1]! + 4);
     const report = await scanStream(trickle(broken, 5), {}, KEY);
     expect(report.findings.map((f) => f.last4)).toEqual(planted.map((p) => p.last4));
   });
