@@ -326,7 +326,10 @@ export interface ScanOptions {
   readonly hidden?: boolean;
   /** Follow symbolic links (loop-safe). Default false. */
   readonly followSymlinks?: boolean;
-  /** Files parsed at once, each in a worker thread. Default: the number of CPU cores. */
+  /**
+   * Worker threads parsing files at once. Default: the number of CPU cores. Small plain-text
+   * files are also scanned on the calling thread, one at a time, alongside the workers.
+   */
   readonly concurrency?: number;
   /** Emit `progress` events at most this often, in ms. Default: none. */
   readonly progressIntervalMs?: number;

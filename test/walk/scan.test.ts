@@ -185,7 +185,7 @@ describe('scan', () => {
     });
   });
 
-  it('pauses while the consumer does not pull (at most 2 × concurrency files in flight)', async () => {
+  it('pauses while the consumer does not pull (at most concurrency + 2 files in hand)', async () => {
     const spec: Record<string, string> = {};
     pans(30, 51).forEach((pan, i) => (spec[`f${String(i).padStart(2, '0')}.txt`] = cardLine(pan)));
     const root = tree(spec);
