@@ -242,10 +242,11 @@ const reportable = (findings) => findings.filter((f) => f.confidence === 'medium
  * One CLI run, wall clock from spawn to exit, peak RSS through `/usr/bin/time -f %M` when
  * present. The child gets its own process group so a hung run can be stopped completely.
  */
-function runCliOnce(args) {
+function runCliOnce(args, cpus) {
   const rssFile = path.join(os.tmpdir(), `cardhound-bench-rss-${process.pid}`);
-  const argv = [DIST_CLI, ...args];
-  const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, process.execPath, ...argv]] : [process.execPath, argv];
+  // `cpus`: run the whole process (every thread) on these CPUs only, with taskset.
+  const command = [...(cpus ? ['taskset', '-c', cpus] : []), process.execPath, DIST_CLI, ...args];
+  const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, ...command]] : [command[0], command.slice(1)];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -297,9 +298,9 @@ function parseNdjson(stdout) {
  * Runs the CLI `reps` times and checks what it printed. Returns the row fields: median time,
  * peak RSS over the runs, recall against `truth`, leak count, notes.
  */
-async function measureCli(args, truth, reps) {
+async function measureCli(args, truth, reps, cpus) {
   const runs = [];
-  for (let i = 0; i < reps; i++) runs.push(await runCliOnce(args));
+  for (let i = 0; i < reps; i++) runs.push(await runCliOnce(args, cpus));
   const last = runs[runs.length - 1];
   const bad = runs.find((r) => r.status !== 0 && r.status !== 1 && r.status !== 3);
   if (bad) {
@@ -475,28 +476,38 @@ async function suiteShare() {
   const truth = await ensureShare(dir, SIZES.share);
   warmCache(dir);
   const rows = [];
-  for (const concurrency of [1, 2]) {
-    const row = { tool: `cardhound CLI --concurrency ${concurrency}` };
+  // The main thread scans small text next to the workers, so one worker is more than one
+  // CPU's work: a run pinned to one CPU shows what one core does.
+  const pinned = os.cpus().length >= 2 && hasCommand('taskset');
+  const runs = [
+    { concurrency: 1 },
+    ...(pinned ? [{ concurrency: 1, cpus: '0', note: ', one CPU (taskset -c 0)' }] : []),
+    { concurrency: 2 },
+  ];
+  for (const { concurrency, cpus, note = '' } of runs) {
+    const row = { tool: `cardhound CLI --concurrency ${concurrency}${note}`, cpus };
     if (cardhound.error) row.error = cardhound.error;
     else {
-      log(`share: CLI --concurrency ${concurrency} ×${opts.reps}`);
-      Object.assign(row, await measureCli(['scan', dir, '--format', 'ndjson', '--min-confidence', 'medium', '--concurrency', String(concurrency)], truth, opts.reps));
+      log(`share: CLI --concurrency ${concurrency}${note} ×${opts.reps}`);
+      Object.assign(row, await measureCli(['scan', dir, '--format', 'ndjson', '--min-confidence', 'medium', '--concurrency', String(concurrency)], truth, opts.reps, cpus));
     }
     checkCardhoundRow(`share ${row.tool}`, row);
     rows.push(row);
   }
   const base = rows[0].ms;
+  const oneCpu = rows.find((r) => r.cpus)?.ms;
   const mix = Object.entries(truth.byExt).map(([k, v]) => `${k} ${v}`).join(', ');
   return {
     title: 'share: a tree of small mixed files through the CLI',
     body: table(
-      ['tree', 'tool', 'files/s (median)', 'MB/s', 'speed-up vs --concurrency 1', 'planted found', 'extra reports', 'peak RSS', 'notes'],
+      ['tree', 'tool', 'files/s (median)', 'MB/s', 'speed-up vs --concurrency 1', 'speed-up vs one CPU', 'planted found', 'extra reports', 'peak RSS', 'notes'],
       rows.map((r) => [
         `${truth.files} files (${fmtBytes(truth.totalBytes)})`,
         r.tool,
         r.error ? '**FAILED**' : fmtRate(truth.files / (r.ms / 1000)),
         r.error ? '' : fmtRate(mbps(truth.totalBytes, r.ms)),
         r.error || rows[0].error ? '' : fmtRatio(base / r.ms),
+        r.error || oneCpu === undefined ? '' : fmtRatio(oneCpu / r.ms),
         r.score ? `${r.score.found} / ${r.score.planted}` : 'n/a',
         r.score ? fmtExtra(r.score) : 'n/a',
         r.error ? '' : fmtRss(r.rssKb),
