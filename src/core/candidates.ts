@@ -92,6 +92,11 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
   let checked = -1;
   while (i + MIN_PAN_DIGITS <= to) {
     let j = i + MIN_PAN_DIGITS - 1;
+    // Over text the window's last character is usually a letter or punctuation: skip at once.
+    if ((TABLE[text.charCodeAt(j)]! & (DIGIT | SEP)) === 0) {
+      i = j + 1;
+      continue;
+    }
     const stop = checked >= i ? checked + 1 : i;
     for (; j >= stop; j--) {
       const cls = TABLE[text.charCodeAt(j)]!;
