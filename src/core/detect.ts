@@ -256,9 +256,11 @@ export function scorePicks(input: DetectInput, picks: readonly NumberPick[], set
     const allKeywords = before.concat(after);
     const amex = pick.brand === 'amex';
     // Forms put one field per line ("Card number: …\nExpiry date: 08/28\nSecurity code: 752"):
-    // past the line, companions are still taken when a keyword introduces them.
+    // past the line, companions are still taken when a label opens a line. A line that opens
+    // otherwise (a log line's timestamp) is another record, whatever words it holds.
     const companionHi = Math.min(nextStart, pick.extentEnd + 2 * settings.windowAfter, text.length);
-    const labelled = companionHi > hi ? findKeywords(text, hi, companionHi).filter((k) => k.category === 'expiry' || k.category === 'securityCode') : [];
+    const labelled =
+      companionHi > hi ? findKeywords(text, hi, companionHi).filter((k) => (k.category === 'expiry' || k.category === 'securityCode') && opensLine(text, k.start)) : [];
     let expiryAt = pick.trackExpiryAt;
     if (expiryAt === undefined) {
       expiryAt = nearest(findExpiryDates(text, lo, hi, candidate.start, pick.extentEnd, allKeywords), candidate.start, pick.extentEnd);
@@ -369,6 +371,17 @@ function lineBoundAfter(text: string, end: number, limit: number, alone: boolean
   if (!alone || !blank(text, end, lineEnd)) return lineEnd;
   lineEnd = text.indexOf('\n', lineEnd + 1);
   return lineEnd === -1 ? ceiling : Math.min(ceiling, lineEnd);
+}
+
+/** Whether only indentation or a list marker stands between the line start and `at`. */
+function opensLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    // space, tab, CR, no-break space, - * > | # and the bullets • ·
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xa0 && c !== 45 && c !== 42 && c !== 62 && c !== 124 && c !== 35 && c !== 0x2022 && c !== 0xb7) return false;
+  }
+  return true;
 }
 
 function blank(text: string, from: number, to: number): boolean {

@@ -163,6 +163,21 @@ describe('companions on a form, one field per line', () => {
     expect(f.cvv?.location.line).toBe(3);
   });
 
+  it('labels indented or in a list still count', () => {
+    const text = `Card number: ${G}\n  - Expiry date: 08/28\n\t* CVV: 752\n`;
+    const f = one(text);
+    expectAt(text, f.expiry?.location, text.indexOf('08/28'));
+    expectAt(text, f.cvv?.location, text.indexOf('752'));
+  });
+
+  it('in a log, the next entry is not a field of the form: its expiry and code are not taken', () => {
+    // The next line opens with a timestamp, not a label: it is another event.
+    const text = `10:00:00 INFO card ${G}\n10:00:01 INFO user 42 exp 08/27 cvv 123\n`;
+    const f = one(text);
+    expect(f.expiry).toBeUndefined();
+    expect(f.cvv).toBeUndefined();
+  });
+
   it('with CRLF line ends', () => {
     const text = `Card number: ${G}\r\nExpiry date: 08/28\r\nSecurity code: 752\r\n`;
     const f = one(text);
