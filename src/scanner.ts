@@ -1,4 +1,5 @@
 import { Buffer, isAscii } from 'node:buffer';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
@@ -524,6 +525,23 @@ async function* readFileChunks(path: string, signal: AbortSignal, size: number):
   }
 }
 
+/** {@link readFileChunks} with blocking reads (see {@link scanFileBlocking}). */
+async function* readFileChunksBlocking(path: string, signal: AbortSignal, size: number): AsyncGenerator<Uint8Array> {
+  // Non-blocking open: a file swapped for a FIFO since its stat must not wait for a writer.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const chunk = Math.max(1, Math.min(CHUNK_BYTES, size + 1));
+    for (;;) {
+      const buffer = new Uint8Array(chunk);
+      const bytesRead = readSync(fd, buffer, 0, chunk, null);
+      if (bytesRead === 0 || signal.aborted) return;
+      yield bytesRead === chunk ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Scans bytes already in memory (an upload, a message body). Sniffs the format from the bytes
  * (then `meta.filename` / `meta.mediaType`), recurses into containers under the limits.
@@ -542,11 +560,25 @@ export async function scanBuffer(bytes: Uint8Array, meta: InputMeta = {}, option
  * trouble (missing, unreadable, corrupt …): see `report.errors`.
  */
 export async function scanFile(path: string, options: ScanOptions = {}): Promise<FileReport> {
+  return scanFileWith(path, options, false);
+}
+
+/**
+ * {@link scanFile} with blocking reads, for a worker thread that scans one file at a time:
+ * blocking there stalls nobody, and it keeps the file's reads off Node's shared I/O thread
+ * pool, which the main thread and the other workers wait on. Not for an application's thread.
+ * @internal
+ */
+export async function scanFileBlocking(path: string, options: ScanOptions = {}): Promise<FileReport> {
+  return scanFileWith(path, options, true);
+}
+
+async function scanFileWith(path: string, options: ScanOptions, blocking: boolean): Promise<FileReport> {
   const settings = resolveSettings(options);
   const scan = new FileScan(settings, path, combinedSignal(settings), settings.signal);
   let size: number;
   try {
-    const info = await stat(path);
+    const info = blocking ? statSync(path) : await stat(path);
     if (info.isDirectory()) throw new ExtractError('unsupported', 'is a directory');
     if (!info.isFile()) throw new ExtractError('unsupported', 'not a regular file');
     if (info.size > settings.limits.maxFileSize) throw new ExtractError('too_large', `file larger than ${settings.limits.maxFileSize} bytes`);
@@ -555,7 +587,8 @@ export async function scanFile(path: string, options: ScanOptions = {}): Promise
     scan.fail(error, undefined);
     return scan.report(0);
   }
-  const bytes = await scanSource(scan, readFileChunks(path, scan.signal, size), { filename: path }, size);
+  const chunks = (blocking ? readFileChunksBlocking : readFileChunks)(path, scan.signal, size);
+  const bytes = await scanSource(scan, chunks, { filename: path }, size);
   return scan.report(bytes);
 }
 

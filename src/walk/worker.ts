@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { scanFile } from '../scanner.js';
+import { scanFileBlocking } from '../scanner.js';
 import type { FileReport, ScanOptions } from '../types.js';
 
 /** What the main thread sends per file. Everything in it must survive structured cloning. */
@@ -48,5 +48,5 @@ export default async function scanTask(task: FileTask): Promise<FileReport> {
   task.started.postMessage('start');
   task.started.close();
   testHooks(task.path);
-  return scanFile(task.path, task.options);
+  return scanFileBlocking(task.path, task.options);
 }
