@@ -104,16 +104,11 @@ export function collectPicks(text: string, from: number, to: number, settings: P
         if (counters) heldBack ? counters.suppressed++ : counters.rejected++;
         return runEnd;
       }
+      // Above `low`, the finder has already dropped readings no brand issues (`knownBrandsOnly`).
       const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
       for (const c of readings) {
         const match = brandOf(c.digits);
-        if (!match.lengthOk && !keepUnknown) continue;
         scored.push({ c, brand: match.brand, brandOk: match.lengthOk, p: priority(c, match.lengthOk, match.brand, c.start === runStart && c.end === runEnd) });
-      }
-      if (scored.length === 0) {
-        // Luhn-valid, but no brand issues these digits: capped low, so held back at this threshold.
-        if (counters) counters.suppressed++;
-        return runEnd;
       }
       scored.sort((a, b) => b.p - a.p || b.c.digits.length - a.c.digits.length || a.c.start - b.c.start);
       const taken: Candidate[] = [];
