@@ -301,6 +301,11 @@ function parseNdjson(stdout) {
 async function measureCli(args, truth, reps, cpus) {
   const runs = [];
   for (let i = 0; i < reps; i++) runs.push(await runCliOnce(args, cpus));
+  return summariseCli(runs, truth);
+}
+
+/** Median time, peak RSS, exit-status notes and recall of repeated CLI runs on one input. */
+function summariseCli(runs, truth) {
   const last = runs[runs.length - 1];
   const bad = runs.find((r) => r.status !== 0 && r.status !== 1 && r.status !== 3);
   if (bad) {
@@ -476,21 +481,30 @@ async function suiteShare() {
   const truth = await ensureShare(dir, SIZES.share);
   warmCache(dir);
   const rows = [];
-  // The main thread scans small text next to the workers, so one worker is more than one
-  // CPU's work: a run pinned to one CPU shows what one core does.
+  // With one worker the main thread still walks, dispatches and reports beside it: a run
+  // pinned to one CPU shows what one core does.
   const pinned = os.cpus().length >= 2 && hasCommand('taskset');
-  const runs = [
+  const configs = [
     { concurrency: 1 },
     ...(pinned ? [{ concurrency: 1, cpus: '0', note: ', one CPU (taskset -c 0)' }] : []),
     { concurrency: 2 },
   ];
-  for (const { concurrency, cpus, note = '' } of runs) {
+  const argsOf = (concurrency) => ['scan', dir, '--format', 'ndjson', '--min-confidence', 'medium', '--concurrency', String(concurrency)];
+  // Repetitions take turns (1, pinned, 2, 1, pinned, 2 …) so that a machine whose speed drifts
+  // during the suite (a shared VM does) skews every row alike, not the ratios between them.
+  const runsOf = configs.map(() => []);
+  if (!cardhound.error) {
+    for (let rep = 0; rep < opts.reps; rep++) {
+      for (const [i, { concurrency, cpus, note = '' }] of configs.entries()) {
+        log(`share: CLI --concurrency ${concurrency}${note} (${rep + 1}/${opts.reps})`);
+        runsOf[i].push(await runCliOnce(argsOf(concurrency), cpus));
+      }
+    }
+  }
+  for (const [i, { concurrency, cpus, note = '' }] of configs.entries()) {
     const row = { tool: `cardhound CLI --concurrency ${concurrency}${note}`, cpus };
     if (cardhound.error) row.error = cardhound.error;
-    else {
-      log(`share: CLI --concurrency ${concurrency}${note} ×${opts.reps}`);
-      Object.assign(row, await measureCli(['scan', dir, '--format', 'ndjson', '--min-confidence', 'medium', '--concurrency', String(concurrency)], truth, opts.reps, cpus));
-    }
+    else Object.assign(row, summariseCli(runsOf[i], truth));
     checkCardhoundRow(`share ${row.tool}`, row);
     rows.push(row);
   }

@@ -327,8 +327,9 @@ export interface ScanOptions {
   /** Follow symbolic links (loop-safe). Default false. */
   readonly followSymlinks?: boolean;
   /**
-   * Worker threads parsing files at once. Default: the number of CPU cores. Small plain-text
-   * files are also scanned on the calling thread, one at a time, alongside the workers.
+   * Worker threads scanning files at once. Default: the number of CPU cores. The calling thread
+   * walks, dispatches and reports; it scans only the first few small plain-text files (a scan
+   * of a handful needs no worker) and one large plain-text file at a time.
    */
   readonly concurrency?: number;
   /** Emit `progress` events at most this often, in ms. Default: none. */

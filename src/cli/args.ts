@@ -32,7 +32,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'include', type: 'string', multiple: true, value: 'GLOB', help: 'scan only files matching GLOB (repeatable; no "/" = any folder)' },
   { name: 'exclude', type: 'string', multiple: true, value: 'GLOB', help: 'pass over files and folders matching GLOB (repeatable)' },
   { name: 'max-file-size', type: 'string', value: 'SIZE', help: 'larger files are reported as too_large: bytes or 10K, 10M, 1G (default 64G; text streams in bounded memory)' },
-  { name: 'concurrency', type: 'string', value: 'N', help: 'worker threads parsing files (default: number of CPU cores)' },
+  { name: 'concurrency', type: 'string', value: 'N', help: 'worker threads scanning files (default: number of CPU cores)' },
   { name: 'timeout', type: 'string', value: 'SECONDS', help: 'time limit per file (default 60)' },
   { name: 'no-archives', type: 'boolean', help: 'do not look into archives and mail attachments' },
   { name: 'no-binary-strings', type: 'boolean', help: 'do not extract text from unknown binary files' },

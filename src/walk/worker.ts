@@ -1,26 +1,32 @@
 /**
- * Worker-thread entry: parses and scans one file. Runs inside a piscina worker so that a parser
+ * Worker-thread entry: parses and scans files. Runs inside a piscina worker so that a parser
  * that hangs can be terminated, a heap blow-up kills only this thread, and a parser bug that
  * pollutes prototypes (SheetJS 0.18.5, CVE-2023-30533) stays inside this isolate.
  *
  * Built by tsup to `dist/worker.js` and `dist/worker.cjs`; pool.ts finds it there.
  */
 import { basename } from 'node:path';
-import type { MessagePort } from 'node:worker_threads';
 import { scanFileBlocking } from '../scanner.js';
 import type { FileReport, ScanOptions } from '../types.js';
 
-/** What the main thread sends per file. Everything in it must survive structured cloning. */
+/**
+ * What the main thread sends: one file, or a batch of small ones (a batch saves the round trip
+ * per file, which costs more than scanning a small text file). Everything in it must survive
+ * structured cloning.
+ */
 export interface FileTask {
-  /** Absolute path. */
-  readonly path: string;
+  /** Absolute paths, scanned in this order. */
+  readonly paths: readonly string[];
   /** Plain options without `signal`, with the run's fingerprint key as bytes. */
   readonly options: ScanOptions;
   /**
-   * Told `'start'` the moment this worker takes the task up, so that the time limit counts the
-   * parse, not the wait for a worker or its start-up (which loads every parser library).
+   * Shared with the main thread, which runs each file's time limit from it: `[0]` is the index
+   * + 1 of the file being scanned (0 until this worker takes the task up, so neither the wait
+   * for a worker nor its start-up counts), `[1]` when that file was started, in ms after `epoch`.
    */
-  readonly started: MessagePort;
+  readonly progress: Int32Array;
+  /** `Date.now()` when the task was made; the time origin of `progress[1]`. */
+  readonly epoch: number;
 }
 
 /**
@@ -43,10 +49,15 @@ function testHooks(path: string): void {
   }
 }
 
-/** Scans one file; `scanFile` reports per-file trouble in the result and does not throw. */
-export default async function scanTask(task: FileTask): Promise<FileReport> {
-  task.started.postMessage('start');
-  task.started.close();
-  testHooks(task.path);
-  return scanFileBlocking(task.path, task.options);
+/** Scans the task's files one after the other; `scanFileBlocking` reports per-file trouble in the report and does not throw. */
+export default async function scanTask(task: FileTask): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  for (let i = 0; i < task.paths.length; i++) {
+    const path = task.paths[i]!;
+    Atomics.store(task.progress, 1, Date.now() - task.epoch);
+    Atomics.store(task.progress, 0, i + 1);
+    testHooks(path);
+    reports.push(await scanFileBlocking(path, task.options));
+  }
+  return reports;
 }

@@ -126,6 +126,31 @@ describe('scan', () => {
     expect(result.summary.files).toBe(1);
   });
 
+  // Files in the top folder are walked before any sub-folder's: the first ones are scanned on
+  // the main thread, so the files under `later/` go to the workers in batches.
+  const batchedTree = (trouble: string, count: number, seed: number) => {
+    const list = pans(count * 2, seed);
+    const spec: Record<string, string> = { [`later/${trouble}`]: 'plain small text\n' };
+    list.forEach((pan, i) => (spec[i < count ? `first${i}.txt` : `later/f${i}.txt`] = cardLine(pan)));
+    return { root: tree(spec), list };
+  };
+
+  it('a small file that hangs inside a batch costs one timeout record; the rest of its batch is scanned again', async () => {
+    const { root, list } = batchedTree('mid__cardhound_hang__.txt', 20, 71);
+    const result = await collect(scan(root, { ...OPTIONS, limits: { timeoutMs: 1000 } }));
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'later/mid__cardhound_hang__.txt'), 'timeout']]);
+    // Each card exactly once: files of the stopped batch are neither lost nor reported twice.
+    expect(result.findings.map((f) => f.masked).sort()).toEqual(list.map(masked).sort());
+    expect(result.summary).toMatchObject({ files: 40, errors: 1, findings: 40 });
+  });
+
+  it('a small file that blows the heap inside a batch costs one memory_limit record; the rest is scanned', async () => {
+    const { root, list } = batchedTree('mid__cardhound_oom__.txt', 20, 73);
+    const result = await collect(scanWith(root, { ...OPTIONS, limits: { timeoutMs: 30_000 } }, { workerHeapMb: 32 }));
+    expect(result.errors.map((e) => [e.path, e.code])).toEqual([[join(root, 'later/mid__cardhound_oom__.txt'), 'memory_limit']]);
+    expect(result.findings.map((f) => f.masked).sort()).toEqual(list.map(masked).sort());
+  });
+
   it('turns a heap blow-up into a memory_limit record and goes on', async () => {
     const [pan] = pans(1, 31);
     const root = tree({ 'big__cardhound_oom__.txt': WORKER_SIZED, 'ok.txt': cardLine(pan!) });
@@ -185,20 +210,22 @@ describe('scan', () => {
     });
   });
 
-  it('pauses while the consumer does not pull (at most 3 × concurrency + 2 files in hand)', async () => {
+  it('pauses while the consumer does not pull (at most 3 × concurrency + 2 tasks in hand, a task being one file or a batch of 16 small ones)', async () => {
+    const count = 400;
     const spec: Record<string, string> = {};
-    pans(30, 51).forEach((pan, i) => (spec[`f${String(i).padStart(2, '0')}.txt`] = cardLine(pan)));
+    pans(count, 51).forEach((pan, i) => (spec[`f${String(i).padStart(3, '0')}.txt`] = cardLine(pan)));
     const root = tree(spec);
     let parsed = 0;
     const iterator = scanWith(root, OPTIONS, { onParse: () => parsed++ })[Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(first.value?.type).toBe('finding');
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(parsed).toBeLessThanOrEqual(8);
+    // 8 tasks: the main thread's 16 files one by one, then batches of 16.
+    expect(parsed).toBeLessThanOrEqual(16 + 8 * 16);
     let rest = 0;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest++;
-    expect(rest).toBe(30); // 29 findings + summary
-    expect(parsed).toBe(30);
+    expect(rest).toBe(count); // count - 1 findings + summary
+    expect(parsed).toBe(count);
   });
 
   it('stops its workers when the consumer leaves early', async () => {
