@@ -5,6 +5,8 @@
  * before it has already been yielded. pdfjs needs `@napi-rs/canvas` (its DOMMatrix) even for
  * text; pdf-parse depends on it and it loads on this platform.
  */
+// First: it captures the native built-ins before pdf-parse's core-js replaces them.
+import { restoreIntrinsics } from './intrinsics.js';
 import { PDFParse } from 'pdf-parse';
 import { ExtractError } from '../errors.js';
 import type { ExtractItem } from '../types.js';
@@ -77,6 +79,7 @@ export const pdfExtractor: Extractor = {
       }
     } finally {
       await parser.destroy().catch(() => undefined);
+      restoreIntrinsics();
     }
     // Some damage pdf.js reports only by leaving a promise rejected with nobody listening
     // (seen by the guard below), while the pages it could read come out as text. Unhandled

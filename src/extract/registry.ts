@@ -1,3 +1,4 @@
+import { restoreIntrinsics } from './intrinsics.js';
 import type { Extractor, FormatId } from './types.js';
 
 /**
@@ -12,7 +13,11 @@ const LOADERS: Record<FormatId, () => Promise<Extractor>> = {
   xml: () => import('./markup.js').then((m) => m.xmlExtractor),
   html: () => import('./markup.js').then((m) => m.htmlExtractor),
   rtf: () => import('./rtf.js').then((m) => m.rtfExtractor),
-  pdf: () => import('./pdf.js').then((m) => m.pdfExtractor),
+  pdf: () =>
+    import('./pdf.js').then((m) => {
+      restoreIntrinsics();
+      return m.pdfExtractor;
+    }),
   xlsx: () => import('./spreadsheet.js').then((m) => m.xlsxExtractor),
   xlsb: () => import('./spreadsheet.js').then((m) => m.xlsbExtractor),
   xls: () => import('./spreadsheet.js').then((m) => m.xlsExtractor),

@@ -227,9 +227,12 @@ type Wake =
   | { readonly kind: 'tick' }
   | { readonly kind: 'abort' };
 
+/** What the dispatcher needs of a file (standard input has no more). */
+type FileInHand = Pick<WalkFile, 'display' | 'abs' | 'size' | 'mtimeMs'>;
+
 interface Running {
   /** One file, or a batch of small ones for a worker. */
-  readonly files: readonly Pick<WalkFile, 'display' | 'abs' | 'size' | 'mtimeMs'>[];
+  readonly files: readonly FileInHand[];
   readonly done: Promise<Wake>;
 }
 
@@ -255,7 +258,6 @@ const MAIN_THREAD_FILES = 16;
  */
 const BATCH_FILES = 16;
 
-
 /** Formats handled by cardhound's own code only (no third-party parser), safe on the main thread. */
 const INLINE_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['text', 'csv', 'tsv', 'json']);
 
@@ -265,7 +267,7 @@ const NO_STATS: FileReport['stats'] = { bytes: 0, segments: 0, chars: 0, nested:
  * Scans a small file on the main thread if it is plain text; `undefined` means "give it to a
  * worker". Never rejects.
  */
-async function scanInline(file: WalkFile, options: ScanOptions): Promise<FileReport | undefined> {
+async function scanInline(file: FileInHand, options: ScanOptions): Promise<FileReport | undefined> {
   let bytes: Uint8Array;
   let handle;
   try {
@@ -295,7 +297,7 @@ async function scanInline(file: WalkFile, options: ScanOptions): Promise<FileRep
  * Streams a large file on the main thread if its first bytes sniff as plain text; `undefined`
  * means "give it to a worker". Never rejects.
  */
-async function scanLargeInline(file: WalkFile, options: ScanOptions): Promise<FileReport | undefined> {
+async function scanLargeInline(file: FileInHand, options: ScanOptions): Promise<FileReport | undefined> {
   let head: Uint8Array;
   let handle;
   try {
@@ -341,7 +343,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
   const running = new Map<number, Running>();
   const ready: WalkFile[] = [];
   // Files whose batch was stopped for another file's sake; each goes to a worker alone.
-  const retries: WalkFile[] = [];
+  const retries: FileInHand[] = [];
   let nextId = 0;
   const walker = walk(plan.args, {
     include: plan.include,
@@ -386,11 +388,11 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
     yield { type: 'error', path: shown(path), code, message } satisfies ScanErrorRecord;
   };
 
-  const settle = function* (file: Running['files'][number], outcome: TaskOutcome): Generator<ScanEvent> {
+  const settle = function* (file: FileInHand, outcome: TaskOutcome): Generator<ScanEvent> {
     const { display } = file;
     if (outcome.kind === 'aborted') return;
     if (outcome.kind === 'retry') {
-      retries.push(file as WalkFile);
+      retries.push(file);
       return;
     }
     if (outcome.kind === 'failed') {
@@ -416,7 +418,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
   const inlineOptions: ScanOptions = { ...plan.workerOptions, signal };
   // Pool tasks queued or running: a partial batch waits for more files only while every worker has one.
   let poolTasks = 0;
-  const inWorker = (files: readonly WalkFile[]): Promise<readonly TaskOutcome[]> => {
+  const inWorker = (files: readonly FileInHand[]): Promise<readonly TaskOutcome[]> => {
     pool ??= new ParserPool({
       concurrency: plan.concurrency,
       timeoutMs: plan.settings.limits.timeoutMs,
@@ -438,7 +440,7 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
   // walks, dispatches and reports: it saves a worker's start-up on the common "one big log"
   // scan. The text path is our own linear code, nothing to isolate.
   let bigInline = false;
-  const inlineLarge = (file: WalkFile): Promise<readonly TaskOutcome[]> => {
+  const inlineLarge = (file: FileInHand): Promise<readonly TaskOutcome[]> => {
     bigInline = true;
     return scanLargeInline(file, inlineOptions)
       .then(
@@ -450,13 +452,13 @@ async function* run(plan: Plan, userSignal: AbortSignal | undefined, internals: 
       });
   };
   let mainThreadLeft = MAIN_THREAD_FILES;
-  const start = (files: readonly WalkFile[], parse: () => Promise<readonly TaskOutcome[]>): void => {
+  const start = (files: readonly FileInHand[], parse: () => Promise<readonly TaskOutcome[]>): void => {
     const id = nextId++;
     for (const file of files) internals.onParse?.(file.abs);
     const done = parse().then((outcomes): Wake => ({ kind: 'task', id, outcomes }));
     running.set(id, { files, done });
   };
-  const submitOne = (file: WalkFile, alone: boolean): void => {
+  const submitOne = (file: FileInHand, alone: boolean): void => {
     if (file.size <= INLINE_MAX_BYTES && mainThreadLeft > 0 && !alone) {
       mainThreadLeft--;
       start([file], () =>

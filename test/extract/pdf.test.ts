@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
 import { pdfExtractor } from '../../src/extract/pdf.js';
@@ -29,6 +30,16 @@ describe('pdfExtractor', () => {
       // Two items with a wide gap: one space; two items with no gap: contiguous.
       { text: `Split ${group(PANS.pdfSplit, [4, 4, 4, 4])}\nTight ${PANS.pdfTight}`, at: { page: 3 } },
     ]);
+  });
+
+  it('leaves Array.prototype.push, JSON.parse and Function.prototype.toString native (pdf.js bundles core-js, which swaps them)', async () => {
+    // Another realm's toString shows a replacement's source even where this realm's toString
+    // was itself replaced to pass replacements off as native.
+    const realSource = runInNewContext('Function.prototype.toString') as (this: unknown) => string;
+    const isNative = (fn: unknown) => /\{\s*\[native code\]\s*\}$/.test(realSource.call(fn));
+    const { error } = await runExtractor(pdfExtractor, await makePdf());
+    expect(error).toBeUndefined();
+    expect([Array.prototype.push, JSON.parse, Function.prototype.toString].map(isNative)).toEqual([true, true, true]);
   });
 
   it("leaves the caller's bytes intact (pdfjs detaches the buffer it is given)", async () => {
