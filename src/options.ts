@@ -17,6 +17,7 @@ export const DEFAULT_LIMITS: Required<LimitOptions> = Object.freeze({
   maxPages: 2_000,
   maxTextChars: 256 * 1024 * 1024,
   maxCells: 5_000_000,
+  maxFindings: 100_000,
 });
 
 /**

@@ -35,6 +35,9 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Joins container links in `location.entry`. */
 const ENTRY_SEPARATOR = '!/';
 
+/** Ends the scan of a file that reached `limits.maxFindings` (already recorded as a `limit` record). */
+const FINDINGS_FULL = new ExtractError('limit', 'too many findings in one file');
+
 /** Everything one top-level input accumulates while it is scanned. */
 class FileScan {
   readonly findings: Finding[] = [];
@@ -71,6 +74,7 @@ class FileScan {
 
   /** Records a thrown value as an error record; an abort becomes `aborted` or `timeout`. */
   fail(error: unknown, entry: string | undefined): void {
+    if (error === FINDINGS_FULL) return; // recorded once, where the limit was reached
     let { code, message } = describeError(error);
     if (this.signal.aborted && !(error instanceof ExtractError && error.code !== 'aborted')) {
       const byUser = this.userSignal?.aborted === true;
@@ -102,6 +106,18 @@ class FileScan {
     this.counters.suppressed += sieved.suppressed;
   }
 
+  /** Keeps a finding; at `limits.maxFindings` records the limit and ends the file's scan by throwing {@link FINDINGS_FULL}. */
+  addFinding(finding: Finding): void {
+    this.findings.push(finding);
+    if (this.findings.length < this.settings.limits.maxFindings) return;
+    this.full = true;
+    this.error('limit', `${this.settings.limits.maxFindings} findings in this file, the most one report keeps (limits.maxFindings); the rest of it was not scanned`);
+    throw FINDINGS_FULL;
+  }
+
+  /** Set once `limits.maxFindings` is reached: nothing more of this file is scanned. */
+  full = false;
+
   /** Detects in one segment and records the reported findings. */
   scanSegment(segment: Segment, entry: string | undefined): void {
     this.segments++;
@@ -114,7 +130,7 @@ class FileScan {
     if (detections.length === 0) return;
     const lines = new LineIndex(segment.text, segment.at.line ?? 1, segment.at.column ?? 1);
     for (const d of detections) {
-      this.findings.push(toFinding(d, (offset) => withEntry(locateInSegment(segment, lines, offset), entry), this.path));
+      this.addFinding(toFinding(d, (offset) => withEntry(locateInSegment(segment, lines, offset), entry), this.path));
     }
   }
 }
@@ -171,6 +187,7 @@ async function scanBytes(scan: FileScan, bytes: Uint8Array, meta: InputMeta, ent
         ? extractIsolated(format, bytes, ctx, { minConfidence: settings.minConfidence, onSieved: (sieved) => scan.addSieved(sieved) })
         : (await getExtractor(format)).extract(bytes, ctx);
     for await (const item of items) {
+      if (scan.full) throw FINDINGS_FULL; // reached in a member: the containers stop too
       if (scan.signal.aborted) throw new ExtractError('aborted', 'scan aborted');
       if ('text' in item) {
         scan.scanSegment(item, entry);
@@ -243,7 +260,7 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     if (detections.length > 0) {
       const lines = new LineIndex(buffer, line, 1, from);
       const base = offset - from;
-      for (const d of detections) scan.findings.push(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
+      for (const d of detections) scan.addFinding(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
     }
     line += countNewlines(buffer, from, cut);
     offset += cut - from;

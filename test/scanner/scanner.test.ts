@@ -169,6 +169,43 @@ describe('streamed tables', () => {
   });
 });
 
+describe('limits.maxFindings', () => {
+  const random = rng(21);
+  const cardLines = (count: number) =>
+    Array.from({ length: count }, (_, i) => `row ${i}: card number ${group(makePan('4', 16, random), [4, 4, 4, 4])} exp 08/27`).join('\n') + '\n';
+  const limitRecords = (report: FileReport) => report.errors.filter((e) => e.code === 'limit');
+
+  it('keeps that many findings of a card dump, then stops the file with one limit record', async () => {
+    const report = await scanBuffer(utf8(cardLines(30)), { filename: 'dump.txt' }, { ...KEY, limits: { maxFindings: 10 } });
+    expect(report.findings).toHaveLength(10);
+    expect(report.findings.map((f) => f.location.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(limitRecords(report)).toHaveLength(1);
+    expect(limitRecords(report)[0]!.message).toContain('limits.maxFindings');
+    expect(report.errors).toHaveLength(1);
+  });
+
+  it('counts across the members of an archive and stops the whole archive once', async () => {
+    const members: Record<string, Uint8Array> = {};
+    for (let m = 0; m < 4; m++) members[`part${m}.txt`] = utf8(cardLines(6));
+    const report = await scanBuffer(zipSync(members), { filename: 'dumps.zip' }, { ...KEY, limits: { maxFindings: 10 } });
+    expect(report.findings).toHaveLength(10);
+    expect(limitRecords(report)).toHaveLength(1);
+    expect(report.errors).toHaveLength(1);
+  });
+
+  it('stops streamed text too', async () => {
+    const report = await scanStream(trickle(utf8(cardLines(50)), 300), { filename: 'dump.log' }, { ...KEY, limits: { maxFindings: 25 } });
+    expect(report.findings).toHaveLength(25);
+    expect(report.errors.map((e) => e.code)).toEqual(['limit']);
+  });
+
+  it('reports every finding below the limit, with no record', async () => {
+    const report = await scanBuffer(utf8(cardLines(30)), { filename: 'dump.txt' }, { ...KEY, limits: { maxFindings: 31 } });
+    expect(report.findings).toHaveLength(30);
+    expect(report.errors).toEqual([]);
+  });
+});
+
 describe('containers and names', () => {
   it('chains entries through nested archives and masks digit runs in names', async () => {
     const pan = makePan('4', 16, rng(3));
