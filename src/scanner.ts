@@ -106,16 +106,19 @@ class FileScan {
     this.counters.suppressed += sieved.suppressed;
   }
 
-  /** Keeps a finding; at `limits.maxFindings` records the limit and ends the file's scan by throwing {@link FINDINGS_FULL}. */
+  /** Keeps a finding; one past `limits.maxFindings` records the limit and ends the file's scan by throwing {@link FINDINGS_FULL}. */
   addFinding(finding: Finding): void {
-    this.findings.push(finding);
-    if (this.findings.length < this.settings.limits.maxFindings) return;
+    const max = this.settings.limits.maxFindings;
+    if (this.findings.length < max) {
+      this.findings.push(finding);
+      return;
+    }
     this.full = true;
-    this.error('limit', `${this.settings.limits.maxFindings} findings in this file, the most one report keeps (limits.maxFindings); the rest of it was not scanned`);
+    this.error('limit', `more than ${max} findings in this file, the most one report keeps (limits.maxFindings); the rest of it was not scanned`);
     throw FINDINGS_FULL;
   }
 
-  /** Set once `limits.maxFindings` is reached: nothing more of this file is scanned. */
+  /** Set once a finding past `limits.maxFindings` turned up: nothing more of this file is scanned. */
   full = false;
 
   /** Detects in one segment and records the reported findings. */

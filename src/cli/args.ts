@@ -34,6 +34,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-file-size', type: 'string', value: 'SIZE', help: 'larger files are reported as too_large: bytes or 10K, 10M, 1G (default 64G; text streams in bounded memory)' },
   { name: 'concurrency', type: 'string', value: 'N', help: 'worker threads scanning files (default: number of CPU cores)' },
   { name: 'timeout', type: 'string', value: 'SECONDS', help: 'time limit per file (default 60)' },
+  { name: 'max-findings', type: 'string', value: 'N', help: 'findings kept per file; past N the rest of the file is not scanned (default 100000)' },
   { name: 'no-archives', type: 'boolean', help: 'do not look into archives and mail attachments' },
   { name: 'no-binary-strings', type: 'boolean', help: 'do not extract text from unknown binary files' },
   { name: 'no-hidden', type: 'boolean', help: 'skip dot-files and dot-folders (scanned by default)' },
@@ -74,8 +75,8 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
-function parseCount(text: string, flag: string): number {
-  if (!/^\d{1,6}$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--${flag} expects a positive whole number (got "${text}")`);
+function parseCount(text: string, flag: string, maxDigits = 6): number {
+  if (!new RegExp(`^\\d{1,${maxDigits}}$`).test(text.trim()) || Number(text) < 1) throw new UsageError(`--${flag} expects a positive whole number (got "${text}")`);
   return Number(text);
 }
 
@@ -136,11 +137,13 @@ export function parseCommand(argv: readonly string[]): Command {
   if (positionals.length === 0) throw new UsageError('scan needs at least one path, glob, or - for standard input');
   const inputs = [...new Set(positionals.filter((input) => input !== '-'))];
 
-  const limits: { maxFileSize?: number; timeoutMs?: number } = {};
+  const limits: { maxFileSize?: number; timeoutMs?: number; maxFindings?: number } = {};
   const maxFileSize = string('max-file-size');
   if (maxFileSize !== undefined) limits.maxFileSize = parseSize(maxFileSize);
   const timeout = string('timeout');
   if (timeout !== undefined) limits.timeoutMs = parseSeconds(timeout);
+  const maxFindings = string('max-findings');
+  if (maxFindings !== undefined) limits.maxFindings = parseCount(maxFindings, 'max-findings', 9);
   const minConfidence = string('min-confidence');
   const mask = string('mask');
   const concurrency = string('concurrency');

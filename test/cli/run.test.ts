@@ -125,6 +125,16 @@ describe('exit status', () => {
     expect((await cli(['scan', root, join(root, 'missing')])).status).toBe(1);
   });
 
+  it('1 with the findings up to --max-findings and one limit record for the rest of the file', async () => {
+    const root = tree({ 'dump.txt': pans(5, 303).map(cardLine).join('') });
+    const { status, stdout } = await cli(['scan', '--max-findings', '3', '--format', 'ndjson', root]);
+    expect(status).toBe(1);
+    const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.filter((r) => r.type === 'finding')).toHaveLength(3);
+    expect(records.filter((r) => r.type === 'error').map((e) => e.code)).toEqual(['limit']);
+    expect(records.at(-1)).toMatchObject({ type: 'summary', findings: 3, complete: false });
+  });
+
   it('3 with one timeout record when a parser hangs (--timeout)', async () => {
     const root = tree({ 'x__cardhound_hang__.txt': WORKER_SIZED, 'ok.txt': 'fine\n' });
     const { status, stdout } = await cli(['scan', '--timeout', '0.5', '--format', 'ndjson', root]);
@@ -147,6 +157,8 @@ describe('usage errors: status 2, one line on stderr pointing to --help', () => 
     [['scan', '--concurrency', '0', '.']],
     [['scan', '--timeout', '-1', '.']],
     [['scan', '--timeout', '0', '.']],
+    [['scan', '--max-findings', '0', '.']],
+    [['scan', '--max-findings', 'all', '.']],
     [['scan', '--shard', '5/4', '.']],
     [['scan', '--mask', 'first6', '.']],
     [['scan', '--include', '', '.']],
