@@ -1,6 +1,5 @@
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex } from '@noble/hashes/utils';
 import type { Brand } from '../types.js';
 import { EIGHT_DIGIT_BIN_BRANDS } from './iin.js';
 
@@ -46,7 +45,23 @@ export function fingerprintPan(pan: string, key: Uint8Array): string {
   // PANs are ASCII digits: their UTF-8 bytes are their code units.
   for (let i = 0; i < pan.length; i++) message[i] = pan.charCodeAt(i);
   state.base._cloneInto(state.scratch).update(messageOfLength[pan.length]!).digestInto(digest);
-  return bytesToHex(digest);
+  return hexOf(digest);
+}
+
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const hexCodes = new Array<number>(64).fill(0);
+
+/**
+ * Lower-case hex of a 32-byte digest as one flat string. Appending two characters at a time (as
+ * `bytesToHex` does) leaves a chain of ~30 concatenation nodes behind each fingerprint: about
+ * 0.8 KB per finding, held until the file's report is out.
+ */
+function hexOf(bytes: Uint8Array): string {
+  for (let i = 0; i < bytes.length; i++) {
+    hexCodes[2 * i] = HEX_DIGITS[bytes[i]! >> 4]!;
+    hexCodes[2 * i + 1] = HEX_DIGITS[bytes[i]! & 15]!;
+  }
+  return String.fromCharCode.apply(null, hexCodes);
 }
 
 /**
