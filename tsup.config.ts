@@ -13,6 +13,9 @@ export default defineConfig([
     // Splitting keeps each extractor (and the parser library it imports) in its own chunk, loaded
     // on first use: a scan of plain text never loads pdf.js or SheetJS.
     splitting: true,
+    // `import.meta.url` (used to find the worker scripts) is a syntax error in CommonJS: without
+    // the shim, `require('cardhound')` failed to load at all.
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
