@@ -32,8 +32,10 @@ export interface FileTask {
 /**
  * Test-only hooks, honoured only when the environment has `CARDHOUND_TEST_HOOKS=1` (never set in
  * production): a file whose name contains `__cardhound_hang__` spins forever, as a parser stuck
- * in a loop would; one containing `__cardhound_oom__` fills the heap until V8 gives up. They let
- * the tests prove that timeouts and memory limits turn into error records.
+ * in a loop would; one containing `__cardhound_oom__` fills the heap until V8 gives up; one
+ * containing `__cardhound_pollute__` sets `Object.prototype.minConfidence`, as a parser open to
+ * prototype pollution would. They let the tests prove that timeouts, memory limits and
+ * pollution cost that file only.
  */
 function testHooks(path: string): void {
   if (process.env.CARDHOUND_TEST_HOOKS !== '1') return;
@@ -43,9 +45,37 @@ function testHooks(path: string): void {
       // Synchronous on purpose: only terminating the thread can stop this.
     }
   }
+  if (name.includes('__cardhound_pollute__')) {
+    (Object.prototype as Record<string, unknown>).minConfidence = 'low';
+  }
   if (name.includes('__cardhound_oom__')) {
     const hoard: number[][] = [];
     for (;;) hoard.push(new Array<number>(1_000_000).fill(hoard.length));
+  }
+}
+
+/**
+ * `Object.prototype` and `Array.prototype` as this worker started. A worker scans many files,
+ * and a parser open to prototype pollution (SheetJS 0.18.5, CVE-2023-30533, writes through
+ * `__proto__` keys) would otherwise change how every later file in this worker is read: an
+ * inherited `minConfidence` alone would turn the threshold down. Before each file, properties
+ * added since are deleted and changed ones put back. Libraries add their polyfills to other
+ * built-ins (pdf.js's core-js: `Set.prototype`, `Promise`, iterators), which are left alone.
+ */
+const PRISTINE = [Object.prototype, Array.prototype].map((proto) => ({
+  proto,
+  keys: new Set<PropertyKey>(Reflect.ownKeys(proto)),
+  descriptors: Object.getOwnPropertyDescriptors(proto) as Record<PropertyKey, PropertyDescriptor>,
+}));
+
+function restorePrototypes(): void {
+  for (const { proto, keys, descriptors } of PRISTINE) {
+    for (const key of Reflect.ownKeys(proto)) if (!keys.has(key)) Reflect.deleteProperty(proto, key);
+    for (const key of keys) {
+      const was = descriptors[key as string]!;
+      const now = Object.getOwnPropertyDescriptor(proto, key);
+      if (!now || now.value !== was.value || now.get !== was.get || now.set !== was.set) Object.defineProperty(proto, key, was);
+    }
   }
 }
 
@@ -56,6 +86,7 @@ export default async function scanTask(task: FileTask): Promise<FileReport[]> {
     const path = task.paths[i]!;
     Atomics.store(task.progress, 1, Date.now() - task.epoch);
     Atomics.store(task.progress, 0, i + 1);
+    restorePrototypes();
     testHooks(path);
     reports.push(await scanFileBlocking(path, task.options));
   }

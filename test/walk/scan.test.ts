@@ -151,6 +151,19 @@ describe('scan', () => {
     expect(result.findings.map((f) => f.masked).sort()).toEqual(list.map(masked).sort());
   });
 
+  it('a file that pollutes Object.prototype in a worker does not change how later files there are read', async () => {
+    // `order …` is held back at the default threshold; an inherited `minConfidence: 'low'`
+    // (what the pollute hook sets) would report it.
+    const [card, order] = pans(2, 75);
+    const spec: Record<string, string> = { 'later/a__cardhound_pollute__.txt': 'plain\n', 'later/deeper/order.txt': `order number ${order}\n` };
+    for (let i = 0; i < 20; i++) spec[`first${i}.txt`] = i === 0 ? cardLine(card!) : 'plain\n';
+    const root = tree(spec);
+    // One worker: the polluted one scans the order file afterwards (sub-folders are walked after their folder's files).
+    const result = await collect(scan(root, { ...OPTIONS, concurrency: 1 }));
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => f.masked)).toEqual([masked(card!)]);
+  });
+
   it('turns a heap blow-up into a memory_limit record and goes on', async () => {
     const [pan] = pans(1, 31);
     const root = tree({ 'big__cardhound_oom__.txt': WORKER_SIZED, 'ok.txt': cardLine(pan!) });
