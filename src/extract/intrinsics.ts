@@ -29,3 +29,30 @@ export function restoreIntrinsics(): number {
   }
   return restored;
 }
+
+/**
+ * `Object.prototype` and `Array.prototype` as this thread started (captured with the natives
+ * above). A worker scans many files, and a parser open to prototype pollution (SheetJS 0.18.5,
+ * CVE-2023-30533, writes through `__proto__` keys) would otherwise change how every later file
+ * in that worker is read: an inherited `minConfidence` alone would turn the threshold down.
+ * Libraries add their polyfills to other built-ins (pdf.js's core-js: `Set.prototype`,
+ * `Promise`, iterators), which are left alone; should one ever add to these two, this would
+ * delete it before the next file.
+ */
+const PRISTINE = [Object.prototype, Array.prototype].map((proto) => ({
+  proto,
+  keys: new Set<PropertyKey>(Reflect.ownKeys(proto)),
+  descriptors: Object.getOwnPropertyDescriptors(proto) as Record<PropertyKey, PropertyDescriptor>,
+}));
+
+/** Deletes what was added to those two prototypes since, and puts back what was changed; a worker calls it before each file. */
+export function restorePrototypes(): void {
+  for (const { proto, keys, descriptors } of PRISTINE) {
+    for (const key of Reflect.ownKeys(proto)) if (!keys.has(key)) Reflect.deleteProperty(proto, key);
+    for (const key of keys) {
+      const was = descriptors[key as string]!;
+      const now = Object.getOwnPropertyDescriptor(proto, key);
+      if (!now || now.value !== was.value || now.get !== was.get || now.set !== was.set) Object.defineProperty(proto, key, was);
+    }
+  }
+}

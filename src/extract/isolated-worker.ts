@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { describeError } from '../errors.js';
+import { restorePrototypes } from './intrinsics.js';
 import { getExtractor } from './registry.js';
 import type { ExtractItem } from '../types.js';
 import { collectPicks } from '../core/detect.js';
@@ -35,6 +36,8 @@ async function run(job: IsolatedJob): Promise<void> {
     chars = 0;
     since = performance.now();
   };
+  // A job before this one may have polluted them (this worker serves up to 100 jobs).
+  restorePrototypes();
   try {
     const extractor = await getExtractor(job.format);
     for await (const item of extractor.extract(job.bytes, job.ctx)) {

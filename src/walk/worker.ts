@@ -6,6 +6,7 @@
  * Built by tsup to `dist/worker.js` and `dist/worker.cjs`; pool.ts finds it there.
  */
 import { basename } from 'node:path';
+import { restorePrototypes } from '../extract/intrinsics.js';
 import { scanFileBlocking } from '../scanner.js';
 import type { FileReport, ScanOptions } from '../types.js';
 
@@ -51,31 +52,6 @@ function testHooks(path: string): void {
   if (name.includes('__cardhound_oom__')) {
     const hoard: number[][] = [];
     for (;;) hoard.push(new Array<number>(1_000_000).fill(hoard.length));
-  }
-}
-
-/**
- * `Object.prototype` and `Array.prototype` as this worker started. A worker scans many files,
- * and a parser open to prototype pollution (SheetJS 0.18.5, CVE-2023-30533, writes through
- * `__proto__` keys) would otherwise change how every later file in this worker is read: an
- * inherited `minConfidence` alone would turn the threshold down. Before each file, properties
- * added since are deleted and changed ones put back. Libraries add their polyfills to other
- * built-ins (pdf.js's core-js: `Set.prototype`, `Promise`, iterators), which are left alone.
- */
-const PRISTINE = [Object.prototype, Array.prototype].map((proto) => ({
-  proto,
-  keys: new Set<PropertyKey>(Reflect.ownKeys(proto)),
-  descriptors: Object.getOwnPropertyDescriptors(proto) as Record<PropertyKey, PropertyDescriptor>,
-}));
-
-function restorePrototypes(): void {
-  for (const { proto, keys, descriptors } of PRISTINE) {
-    for (const key of Reflect.ownKeys(proto)) if (!keys.has(key)) Reflect.deleteProperty(proto, key);
-    for (const key of keys) {
-      const was = descriptors[key as string]!;
-      const now = Object.getOwnPropertyDescriptor(proto, key);
-      if (!now || now.value !== was.value || now.get !== was.get || now.set !== was.set) Object.defineProperty(proto, key, was);
-    }
   }
 }
 
