@@ -290,7 +290,7 @@ export interface LimitOptions {
   /**
    * Findings kept per file (its members included). A file with more gets a `limit` record
    * and the rest of it is not scanned: it is a card dump, and a finding costs about
-   * 2.5 KB until the file's report is out, so an export with millions of card numbers would
+   * 1.2 KB until the file's report is out, so an export with millions of card numbers would
    * otherwise exhaust memory. Default 100 000. Does not apply to `scanText`.
    */
   readonly maxFindings?: number;
