@@ -236,10 +236,10 @@ async function classify(root: Root, options: WalkOptions, dir: PendingDir, entry
   const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
   const abs = join(dir.abs, name);
   const display = displayOf(root, rel);
-  const pushDir = (): SubFolder | undefined =>
+  const subFolder = (): SubFolder | undefined =>
     !excluded(options, rel, true) && (!root.pattern || couldMatchBelow(root.pattern, rel)) ? { kind: 'dir', dir: { abs, rel } } : undefined;
 
-  if (entry.isDirectory()) return pushDir();
+  if (entry.isDirectory()) return subFolder();
   let info: Stats | undefined;
   let link = entry.isSymbolicLink();
   if (!entry.isFile() && !link && !isSpecial(entry)) {
@@ -249,7 +249,7 @@ async function classify(root: Root, options: WalkOptions, dir: PendingDir, entry
     } catch (error) {
       return errorItem(display, error, 'file');
     }
-    if (info.isDirectory()) return pushDir();
+    if (info.isDirectory()) return subFolder();
     link = info.isSymbolicLink();
   }
   if (link) {
@@ -261,7 +261,7 @@ async function classify(root: Root, options: WalkOptions, dir: PendingDir, entry
       const record: ScanErrorRecord = { type: 'error', path: display, code: 'not_found', message: 'symbolic link target does not exist' };
       return inShard(rel, options.shard) ? { kind: 'error', record } : undefined;
     }
-    if (info.isDirectory()) return pushDir();
+    if (info.isDirectory()) return subFolder();
   }
   // A file candidate: the cheap name checks first, so excluded files and other shards' files
   // cost no system call.
