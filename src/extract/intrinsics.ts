@@ -45,7 +45,12 @@ const PRISTINE = [Object.prototype, Array.prototype].map((proto) => ({
   descriptors: Object.getOwnPropertyDescriptors(proto) as Record<PropertyKey, PropertyDescriptor>,
 }));
 
-/** Deletes what was added to those two prototypes since, and puts back what was changed; a worker calls it before each file. */
+/**
+ * Deletes what was added to those two prototypes since, and puts back what was changed; our
+ * workers call it before each file. Never on an application's thread: it would delete what the
+ * application itself added. (`Array.prototype.push` is then restored by both this and
+ * {@link restoreIntrinsics}, which is narrow enough to run anywhere pdf.js does.)
+ */
 export function restorePrototypes(): void {
   for (const { proto, keys, descriptors } of PRISTINE) {
     for (const key of Reflect.ownKeys(proto)) if (!keys.has(key)) Reflect.deleteProperty(proto, key);
