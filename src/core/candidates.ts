@@ -11,6 +11,7 @@
 
 import { brandIssues } from './iin.js';
 import { luhnValidRange } from './luhn.js';
+import { AT_TEXT_END, AT_TEXT_START, KERNEL_CHUNK, KERNEL_MARGIN, KNOWN_BRANDS_ONLY, finderKernel } from './wasm/kernel.js';
 
 export const MIN_PAN_DIGITS = 12;
 export const MAX_PAN_DIGITS = 19;
@@ -58,11 +59,18 @@ export interface Candidate {
 }
 
 /**
- * Receives each run that had a reading in card format, with its Luhn-valid readings
- * (`heldBack`: Luhn-valid readings of no known brand were dropped, see `knownBrandsOnly`);
- * returns the index where scanning may resume (≥ run end).
+ * Receives each run with Luhn-valid readings in card format; returns the index where scanning
+ * may resume (≥ run end).
  */
-export type RunHandler = (readings: readonly Candidate[], runStart: number, runEnd: number, heldBack: boolean) => number;
+export type RunHandler = (readings: readonly Candidate[], runStart: number, runEnd: number) => number;
+
+/** Runs with a reading in card format but no candidate: counted, not handed over. */
+export interface RunTally {
+  /** Every reading failed the Luhn check. */
+  rejected: number;
+  /** Luhn-valid readings of no known brand, dropped (see `knownBrandsOnly`). */
+  heldBack: number;
+}
 
 // Group sizes that people print card numbers in. Anything else is some other number.
 function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean {
@@ -78,19 +86,97 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
 /**
  * Scans `text[from, to)` for runs of digits joined by single separators and calls `onRun`
  * with the Luhn-valid readings of each run that could be a PAN. Readings overlap; the caller picks.
- * `knownBrandsOnly` drops readings whose leading digits and length no brand issues.
+ * `knownBrandsOnly` drops readings whose leading digits and length no brand issues. Runs that
+ * yield no candidate are counted in `tally`.
+ *
+ * Long ASCII stretches go through the WebAssembly kernel (wasm/finder.wat), which settles the
+ * common run (one group of digits that fails Luhn or that no brand issues) itself and hands
+ * every other run of 12 or more digits back here; the result is the same either way.
  */
-export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length, knownBrandsOnly = false): void {
+export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length, knownBrandsOnly = false, tally: RunTally = { rejected: 0, heldBack: 0 }): void {
   onlyKnown = knownBrandsOnly;
+  const kernel = finderTuning.kernel && to - from >= finderTuning.minText ? finderKernel() : undefined;
+  if (!kernel) {
+    scanWindows(text, onRun, from, to, from, to, tally);
+    return;
+  }
+  const flags = knownBrandsOnly ? KNOWN_BRANDS_ONLY : 0;
+  let i = from;
+  // Runs before this offset may be magnetic-stripe data of a run handed over: never settled.
+  let hot = from;
+  const chunk = finderTuning.chunk;
+  let attempt = chunk;
+  while (i + MIN_PAN_DIGITS <= to) {
+    let until = Math.min(to, i + attempt);
+    let bufferEnd = Math.min(to, until + KERNEL_MARGIN);
+    // One character of left context when it is ASCII (glue test), none at the text's start.
+    const bufferStart = i > from && text.charCodeAt(i - 1) < 128 ? i - 1 : i;
+    let pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
+    if (!pass) {
+      // Not ASCII: the kernel takes the stretch before the first other character, if it is
+      // worth a call, and JavaScript the rest of a while (texts in other scripts stay there).
+      const least = Math.min(chunk, KERNEL_MIN_ATTEMPT);
+      attempt = Math.max(least, attempt >> 1);
+      const other = firstNonAscii(text, bufferStart, bufferEnd);
+      if (other - i >= least) {
+        until = bufferEnd = other;
+        pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
+      }
+      if (!pass) {
+        i = scanWindows(text, onRun, from, to, i, Math.min(to, Math.max(other + 1, i + least)), tally);
+        continue;
+      }
+    } else attempt = Math.min(chunk, attempt * 2);
+    tally.rejected += pass.rejected;
+    tally.heldBack += pass.heldBack;
+    hot = Math.max(hot, kernel.hotUntil(bufferStart));
+    // Handed-over runs, in text order; one inside the stripe data of an earlier one is skipped
+    // just as the plain scan would skip it.
+    let next = i;
+    for (let n = 0; n < pass.count; n++) {
+      const runStart = pass.runs[2 * n]!;
+      const runEnd = pass.runs[2 * n + 1]!;
+      if (runEnd > next) next = scanWindows(text, onRun, from, to, Math.max(next, runStart), runEnd, tally);
+    }
+    // No progress: a run longer than a chunk. JavaScript reads it.
+    i = pass.resume > i ? Math.max(next, pass.resume) : scanWindows(text, onRun, from, to, Math.max(next, i), i + 1, tally);
+  }
+}
+
+/**
+ * @internal How `findCandidates` uses the kernel. Texts shorter than `minText` are scanned in
+ * JavaScript only (the kernel would not repay its call); tests turn it off, or make its chunks
+ * small to test their seams.
+ */
+export const finderTuning = { kernel: true, chunk: KERNEL_CHUNK, minText: 4096 };
+/** The shortest ASCII stretch handed to the kernel after a non-ASCII character. */
+const KERNEL_MIN_ATTEMPT = 8192;
+
+function edges(bufferStart: number, bufferEnd: number, from: number, to: number): number {
+  return (bufferStart === from ? AT_TEXT_START : 0) | (bufferEnd === to ? AT_TEXT_END : 0);
+}
+
+const NON_ASCII = /[^\0-\x7f]/g;
+
+function firstNonAscii(text: string, start: number, end: number): number {
+  NON_ASCII.lastIndex = start;
+  const match = NON_ASCII.exec(text);
+  return match ? Math.min(match.index, end) : end;
+}
+
+/**
+ * The JavaScript finder: looks at window starts in `[i, until)` (a run found there is read to
+ * its end, wherever that is) and returns where scanning goes on.
+ */
+function scanWindows(text: string, onRun: RunHandler, from: number, to: number, i: number, until: number, tally: RunTally): number {
   // Looks for 12 consecutive run characters (digits, or a separator right after a digit) —
   // the first 12 characters of any candidate — Horspool-style: test the window's last
   // character first and walk backwards; a character that fails rules out every window that
   // contains it, so the next window starts just after it.
-  let i = from;
   // Characters up to `checked` are known run characters (tested for an earlier window), so a
   // window that overlaps them only tests its new characters: each character is read about once.
   let checked = -1;
-  while (i + MIN_PAN_DIGITS <= to) {
+  while (i < until && i + MIN_PAN_DIGITS <= to) {
     let j = i + MIN_PAN_DIGITS - 1;
     // Over text the window's last character is usually a letter or punctuation: skip at once.
     if ((TABLE[text.charCodeAt(j)]! & (DIGIT | SEP)) === 0) {
@@ -147,11 +233,14 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
     let resume = end;
     if (digitsTotal >= MIN_PAN_DIGITS) {
       const readings = readingsOf(text, from, to, groups);
-      if (hadReading) resume = Math.max(end, onRun(readings, start, end, heldBack));
+      if (readings.length > 0) resume = Math.max(end, onRun(readings, start, end));
+      else if (heldBack) tally.heldBack++;
+      else if (hadReading) tally.rejected++;
     }
     // The character at `resume` ends the run (or the track data): the next run starts after it.
     i = resume + 1;
   }
+  return i;
 }
 
 // Group bounds of the current run, reused across runs (the detector is synchronous).

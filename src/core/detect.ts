@@ -96,14 +96,10 @@ export function collectPicks(text: string, from: number, to: number, settings: P
   // files have hundreds of thousands of Luhn-valid timestamps and ids).
   const keepUnknown = settings.minConfidence === 'low';
 
+  const tally = { rejected: 0, heldBack: 0 };
   findCandidates(
     text,
-    (readings, runStart, runEnd, heldBack) => {
-      if (readings.length === 0) {
-        // Luhn-valid but of no brand: capped low, so held back at this threshold.
-        if (counters) heldBack ? counters.suppressed++ : counters.rejected++;
-        return runEnd;
-      }
+    (readings, runStart, runEnd) => {
       // Above `low`, the finder has already dropped readings no brand issues (`knownBrandsOnly`).
       const scored: { c: Candidate; brand: Brand; brandOk: boolean; p: number }[] = [];
       for (const c of readings) {
@@ -133,7 +129,13 @@ export function collectPicks(text: string, from: number, to: number, settings: P
     from,
     to,
     !keepUnknown,
+    tally,
   );
+  if (counters) {
+    counters.rejected += tally.rejected;
+    // Luhn-valid but of no brand: capped low, so held back at this threshold.
+    counters.suppressed += tally.heldBack;
+  }
   picks.sort((a, b) => a.candidate.start - b.candidate.start);
   return picks;
 }

@@ -124,8 +124,16 @@ export function brandOf(pan: string): BrandMatch {
   return UNKNOWN;
 }
 
-// The same table as bit masks of lengths and 6-digit bounds, for the allocation-free check below.
-const NUMERIC_BY_FIRST_DIGIT = BY_FIRST_DIGIT.map((bucket) =>
+/** The IIN table by first digit as 6-digit prefix bounds and a bit mask of lengths (bit n: n digits). */
+export interface PrefixRange {
+  readonly low: number;
+  readonly high: number;
+  readonly lengths: number;
+}
+
+// The same table as bit masks of lengths and 6-digit bounds, for the allocation-free check below
+// (and the WebAssembly finder's copy of it).
+export const NUMERIC_BY_FIRST_DIGIT: readonly (readonly PrefixRange[])[] = BY_FIRST_DIGIT.map((bucket) =>
   bucket.map((range) => {
     const scale = 10 ** (6 - range.digits);
     return { low: range.from * scale, high: (range.to + 1) * scale - 1, lengths: range.lengths.reduce((mask, n) => mask | (1 << n), 0) };

@@ -27,4 +27,5 @@ export function luhnValidRange(text: string, start: number, end: number): boolea
   return sum % 10 === 0;
 }
 
-const DOUBLED = new Uint8Array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);
+/** 2d with its digits summed, for d = 0–9 (shared with the WebAssembly finder). */
+export const DOUBLED = new Uint8Array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);
