@@ -20,6 +20,9 @@ const MONTHS =
   'jan|janv|janvier|january|januar|januari|jaen|ene|enero|gen|gennaio|janeiro|feb|fev|fevr|fevrier|february|februar|februari|febrero|febbraio|fevereiro|mar|mars|march|marz|maerz|marzo|marco|maart|mrt|apr|avr|avril|april|abr|abril|aprile|may|mai|mayo|mag|maggio|maio|mei|jun|juin|june|juni|junio|giu|giugno|junho|jul|juil|juillet|july|juli|julio|lug|luglio|julho|aug|aout|august|augustus|ago|agosto|sep|sept|september|septembre|septiembre|set|settembre|setembro|oct|octobre|october|okt|oktober|octubre|ott|ottobre|out|outubro|nov|novembre|november|noviembre|novembro|dec|decembre|december|dez|dezember|dic|diciembre|dicembre|dezembro';
 const NAMED = new RegExp(`(?<![a-z])(?:${MONTHS})\\.?[ \\-/,]{0,3}((?:19|20)\\d\\d|\\d\\d)(?!\\d)`, 'g');
 
+/** Letters (or characters that fold to letters): a month name is possible. */
+const MAY_HOLD_LETTERS = /[A-Za-z\u0080-\uffff]/;
+
 /** How far (characters) an expiry word may stand before the date it introduces. */
 const KEYWORD_REACH = 16;
 
@@ -45,6 +48,8 @@ export function findExpiryDates(
   requireKeyword = false,
 ): number[] {
   const found: number[] = [];
+  // Forms that need an expiry word cannot match without one; month names need letters.
+  const anyExpiryWord = keywords.some((k) => k.category === 'expiry');
   const consider = (slice: string, base: number, pattern: RegExp, needsKeywordHere: boolean, yearGroup: number) => {
     const needsKeyword = needsKeywordHere || requireKeyword;
     pattern.lastIndex = 0;
@@ -65,8 +70,11 @@ export function findExpiryDates(
     const slice = text.slice(a, b);
     consider(slice, a, SLASHED, false, 2);
     consider(slice, a, YEAR_FIRST, false, 1);
-    consider(slice, a, DOTTED, true, 2);
-    consider(slice, a, COMPACT, true, 2);
+    if (anyExpiryWord) {
+      consider(slice, a, DOTTED, true, 2);
+      consider(slice, a, COMPACT, true, 2);
+    }
+    if (!MAY_HOLD_LETTERS.test(slice)) continue;
     const folded = foldRange(text, a, b);
     NAMED.lastIndex = 0;
     for (let m = NAMED.exec(folded); m; m = NAMED.exec(folded)) {
