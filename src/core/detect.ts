@@ -327,9 +327,10 @@ export function scorePicks(input: DetectInput, picks: readonly NumberPick[], set
       reasons,
       testCard,
       fingerprint,
-      ...(expiryAt !== undefined ? { expiryAt } : {}),
-      ...(cvvAt !== undefined ? { cvvAt } : {}),
-      ...(field ? { field } : {}),
+      // Always present, maybe undefined: one object shape for every detection.
+      expiryAt,
+      cvvAt,
+      field,
     });
   }
   return detections;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { resolveSettings } from '../options.js';
-import type { Finding, ScanOptions } from '../types.js';
+import type { Finding, Location, ScanOptions } from '../types.js';
 import { detect, type DetectCounters } from './detect.js';
 import { LineIndex, toFinding } from './finding.js';
 
@@ -34,8 +34,12 @@ export function scanText(text: string, options?: ScanOptions, counters?: DetectC
   const settings = resolveSettings(options);
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
+  const locate = (offset: number): Location => {
+    const { line, column } = lines.at(offset);
+    return { line, column, offset };
+  };
   for (const d of detect({ text }, settings, counters)) {
-    findings.push(toFinding(d, (offset) => ({ ...lines.at(offset), offset })));
+    findings.push(toFinding(d, locate));
   }
   return findings;
 }
