@@ -71,6 +71,11 @@ function hexOf(bytes: Uint8Array): string {
  * six and last four digits, and always hides at least four.
  */
 export function redactDigitRuns(label: string): string {
+  // Most labels hold fewer than 12 digits in all: nothing to hide, and no copy to build (a
+  // report names the same path once per finding).
+  let digitCount = 0;
+  for (let i = 0; i < label.length && digitCount < 12; i++) if (isAsciiOrWideDigit(label.charCodeAt(i))) digitCount++;
+  if (digitCount < 12) return label;
   let out = '';
   let i = 0;
   while (i < label.length) {
