@@ -263,7 +263,11 @@ async function scanTextChunks(scan: FileScan, first: Uint8Array, rest: AsyncIter
     if (detections.length > 0) {
       const lines = new LineIndex(buffer, line, 1, from);
       const base = offset - from;
-      for (const d of detections) scan.addFinding(toFinding(d, (o) => ({ ...lines.at(o), offset: base + o }), scan.path));
+      const locate = (o: number): Location => {
+        const { line, column } = lines.at(o);
+        return { line, column, offset: base + o };
+      };
+      for (const d of detections) scan.addFinding(toFinding(d, locate, scan.path));
     }
     line += countNewlines(buffer, from, cut);
     offset += cut - from;
@@ -391,19 +395,19 @@ function asRecords(text: string, picks: readonly NumberPick[], table: { delimite
     if (lineEnd === -1) lineEnd = text.length;
     doneUpTo = lineEnd;
     const record = text.slice(lineStart, lineEnd);
-    const cells: Segment | void = splitDelimited(record, table.delimiter, Number.MAX_SAFE_INTEGER).next().value;
+    // One data line: its cells are named by the table's header, not read as a header themselves.
+    const cells: Segment | void = splitDelimited(record, table.delimiter, Number.MAX_SAFE_INTEGER, false).next().value;
     const fields = (cells?.fields ?? []).map((f, k) => (table.names[k] ? { start: f.start, end: f.end, name: table.names[k]! } : { start: f.start, end: f.end }));
     // The line's runs were counted (rejected, no brand) when the chunk was searched: only the
     // scoring stage counts here.
     const again = scorePicks({ text: record, fields }, collectPicks(record, 0, record.length, settings), settings, counters);
-    for (const r of again) {
-      out.push({
-        ...r,
-        start: r.start + lineStart,
-        end: r.end + lineStart,
-        ...(r.expiryAt !== undefined ? { expiryAt: r.expiryAt + lineStart } : {}),
-        ...(r.cvvAt !== undefined ? { cvvAt: r.cvvAt + lineStart } : {}),
-      });
+    // The detections are this call's own: moved to the chunk's offsets in place.
+    for (const r of again as { -readonly [K in keyof Detection]: Detection[K] }[]) {
+      r.start += lineStart;
+      r.end += lineStart;
+      if (r.expiryAt !== undefined) r.expiryAt += lineStart;
+      if (r.cvvAt !== undefined) r.cvvAt += lineStart;
+      out.push(r);
     }
   }
   return out;

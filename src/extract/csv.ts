@@ -92,7 +92,7 @@ function headerNames(text: string, bounds: readonly number[]): string[] | undefi
  * {@link MAX_RECORD_CHARS} or would take the cell count past `maxCells`, the rest of the text is
  * yielded as plain line-aligned chunks (`at: { line, offset }`) so nothing goes unscanned.
  */
-export function* splitDelimited(text: string, delimiter: string, maxCells: number): Generator<Segment> {
+export function* splitDelimited(text: string, delimiter: string, maxCells: number, sniffHeader = true): Generator<Segment> {
   const delim = delimiter.charCodeAt(0);
   const len = text.length;
   let pos = 0;
@@ -162,7 +162,7 @@ export function* splitDelimited(text: string, delimiter: string, maxCells: numbe
     cells += bounds.length / 2;
     line += countLines(text, linePos, recStart);
     linePos = recStart;
-    if (row === 1) header = headerNames(text, bounds);
+    if (row === 1 && sniffHeader) header = headerNames(text, bounds);
     if (recEnd === recStart) continue;
     const rowAt: Location = { row };
     const fields: SegmentField[] = new Array(bounds.length / 2);
