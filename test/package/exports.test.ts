@@ -43,3 +43,28 @@ describe('package entry points', () => {
     expect(result.viaScan).toBeGreaterThan(0);
   });
 });
+
+describe('without WebAssembly', () => {
+  it('finds the same in a long text when WebAssembly is unavailable (node --jitless): the finder falls back to JavaScript', () => {
+    // Long enough for the WebAssembly kernel, digit-dense, one card among Luhn-valid decoys.
+    const source = `
+const core = require('cardhound/core');
+let text = '';
+for (let n = 0; n < 2000; n++) text += n + ',' + (1772323200000 + n * 7919) + ',' + (7000000000000 + n * 104729) + '\\n';
+text += ${JSON.stringify(LINE)} + '\\n';
+const counters = { rejected: 0, suppressed: 0 };
+const found = core.scanText(text, { minConfidence: 'low' }, counters).map((f) => f.last4);
+console.log(JSON.stringify({ wasm: typeof WebAssembly, found, counters }));`;
+    const spawn = (flags: string[]) => {
+      const result = spawnSync(process.execPath, [...flags, '-e', source], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { wasm: string; found: string[]; counters: object };
+    };
+    const jitless = spawn(['--jitless']);
+    const normal = spawn([]);
+    expect(jitless.wasm).toBe('undefined');
+    expect(normal.wasm).toBe('object');
+    expect(jitless.found).toContain(PAN.slice(-4));
+    expect(jitless).toEqual({ ...normal, wasm: 'undefined' });
+  });
+});
