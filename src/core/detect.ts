@@ -473,11 +473,13 @@ function neighbour(picks: readonly NumberPick[], n: number, step: 1 | -1): Numbe
 }
 
 /** Distance from a companion to a PAN: lines first (a record is a line), then characters. */
-function distance(text: string, at: number, c: Candidate): number {
-  const [from, to] = at < c.start ? [at, c.start] : [c.end, at];
-  let lines = 0;
-  for (let nl = text.indexOf('\n', from); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) lines++;
-  return lines * 1_000_000 + (to - from);
+function distance(text: string, at: number, c: Candidate, atLeast = Infinity): number {
+  const from = at < c.start ? at : c.end;
+  const to = at < c.start ? c.start : at;
+  let d = to - from;
+  // Counting stops once the distance reaches `atLeast`: the caller only asks "nearer than?".
+  for (let nl = text.indexOf('\n', from); nl !== -1 && nl < to && d < atLeast; nl = text.indexOf('\n', nl + 1)) d += 1_000_000;
+  return d;
 }
 
 /** A companion between two PANs belongs to the nearer one. */
@@ -485,7 +487,7 @@ function closerToNeighbour(text: string, at: number, self: Candidate, prev: Numb
   const own = distance(text, at, self);
   const closer = (p: NumberPick | undefined) =>
     // A neighbour farther than any window reaches cannot be nearer (and is not worth counting lines to).
-    p !== undefined && Math.abs(at - p.candidate.start) < NEIGHBOUR_REACH && distance(text, at, p.candidate) < own;
+    p !== undefined && Math.abs(at - p.candidate.start) < NEIGHBOUR_REACH && distance(text, at, p.candidate, own) < own;
   return closer(prev) || closer(next);
 }
 

@@ -38,7 +38,7 @@ export function confidenceOf(score: number): Confidence {
  * distinct digits, or 7+ consecutive ascending/descending digits ("1234567").
  */
 export function entropyFlags(pan: string): { lowEntropy: boolean; sequential: boolean } {
-  const seen = new Set<number>();
+  let seen = 0; // bit d: digit d occurs
   let same = 1;
   let up = 1;
   let down = 1;
@@ -46,7 +46,7 @@ export function entropyFlags(pan: string): { lowEntropy: boolean; sequential: bo
   let maxSeq = 1;
   for (let i = 0; i < pan.length; i++) {
     const d = pan.charCodeAt(i) - 48;
-    seen.add(d);
+    seen |= 1 << d;
     if (i === 0) continue;
     const p = pan.charCodeAt(i - 1) - 48;
     same = d === p ? same + 1 : 1;
@@ -56,5 +56,7 @@ export function entropyFlags(pan: string): { lowEntropy: boolean; sequential: bo
     if (up > maxSeq) maxSeq = up;
     if (down > maxSeq) maxSeq = down;
   }
-  return { lowEntropy: maxSame >= 7 || seen.size <= 3, sequential: maxSeq >= 7 };
+  let distinct = 0;
+  for (; seen !== 0; seen &= seen - 1) distinct++;
+  return { lowEntropy: maxSame >= 7 || distinct <= 3, sequential: maxSeq >= 7 };
 }
