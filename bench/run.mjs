@@ -242,8 +242,10 @@ const reportable = (findings) => findings.filter((f) => f.confidence === 'medium
  * One CLI run, wall clock from spawn to exit, peak RSS through `/usr/bin/time -f %M` when
  * present. The child gets its own process group so a hung run can be stopped completely.
  */
+let cliRuns = 0;
+
 function runCliOnce(args, cpus) {
-  const rssFile = path.join(os.tmpdir(), `cardhound-bench-rss-${process.pid}`);
+  const rssFile = path.join(os.tmpdir(), `cardhound-bench-rss-${process.pid}-${++cliRuns}`);
   // `cpus`: run the whole process (every thread) on these CPUs only, with taskset.
   const command = [...(cpus ? ['taskset', '-c', cpus] : []), process.execPath, DIST_CLI, ...args];
   const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, ...command]] : [command[0], command.slice(1)];
@@ -270,6 +272,20 @@ function runCliOnce(args, cpus) {
       resolve({ ms, status, signal, rssKb, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
+}
+
+/** Runs `--shard k/n` for every k at once; one run: the last to finish, both outputs, RSS summed. */
+async function runShardsAtOnce(args, n) {
+  const runs = await Promise.all(Array.from({ length: n }, (_, k) => runCliOnce([...args, '--shard', `${k + 1}/${n}`])));
+  const worst = runs.find((r) => r.status !== 0 && r.status !== 1) ?? runs.find((r) => r.status === 1) ?? runs[0];
+  return {
+    ms: Math.max(...runs.map((r) => r.ms)),
+    status: worst.status,
+    signal: worst.signal,
+    rssKb: runs.every((r) => r.rssKb !== undefined) ? runs.reduce((sum, r) => sum + r.rssKb, 0) : undefined,
+    stdout: runs.map((r) => r.stdout).join(''),
+    stderr: runs.map((r) => r.stderr).join(''),
+  };
 }
 
 /** Parses NDJSON output: reportable findings' masked values, error records, the summary. */
@@ -484,10 +500,14 @@ async function suiteShare() {
   // With one worker the main thread still walks, dispatches and reports beside it: a run
   // pinned to one CPU shows what one core does.
   const pinned = os.cpus().length >= 2 && hasCommand('taskset');
+  // The machine's own ceiling for this work: two independent processes, each scanning half the
+  // tree (`--shard`) with one worker, share nothing but the hardware (cores, caches, memory
+  // bandwidth). What `--concurrency 2` gets short of their speed-up is ours; the rest is the machine's.
   const configs = [
     { concurrency: 1 },
     ...(pinned ? [{ concurrency: 1, cpus: '0', note: ', one CPU (taskset -c 0)' }] : []),
     { concurrency: 2 },
+    { concurrency: 1, shards: 2, note: ', 2 processes at once (--shard 1/2 and 2/2)' },
   ];
   const argsOf = (concurrency) => ['scan', dir, '--format', 'ndjson', '--min-confidence', 'medium', '--concurrency', String(concurrency)];
   // Repetitions take turns (1, pinned, 2, 1, pinned, 2 …) so that a machine whose speed drifts
@@ -495,16 +515,17 @@ async function suiteShare() {
   const runsOf = configs.map(() => []);
   if (!cardhound.error) {
     for (let rep = 0; rep < opts.reps; rep++) {
-      for (const [i, { concurrency, cpus, note = '' }] of configs.entries()) {
+      for (const [i, { concurrency, cpus, shards, note = '' }] of configs.entries()) {
         log(`share: CLI --concurrency ${concurrency}${note} (${rep + 1}/${opts.reps})`);
-        runsOf[i].push(await runCliOnce(argsOf(concurrency), cpus));
+        runsOf[i].push(shards ? await runShardsAtOnce(argsOf(concurrency), shards) : await runCliOnce(argsOf(concurrency), cpus));
       }
     }
   }
-  for (const [i, { concurrency, cpus, note = '' }] of configs.entries()) {
+  for (const [i, { concurrency, cpus, shards, note = '' }] of configs.entries()) {
     const row = { tool: `cardhound CLI --concurrency ${concurrency}${note}`, cpus };
     if (cardhound.error) row.error = cardhound.error;
     else Object.assign(row, summariseCli(runsOf[i], truth));
+    if (shards && row.notes) row.notes.push('machine ceiling: no shared process; peak RSS of both together');
     checkCardhoundRow(`share ${row.tool}`, row);
     rows.push(row);
   }
