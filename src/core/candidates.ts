@@ -105,7 +105,11 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
   // Runs before this offset may be magnetic-stripe data of a run handed over: never settled.
   let hot = from;
   const chunk = finderTuning.chunk;
+  const least = Math.min(chunk, KERNEL_MIN_ATTEMPT);
   let attempt = chunk;
+  // JavaScript's share after a failed attempt, doubling while attempts keep failing: a text in
+  // another script would otherwise pay for an encoding it cannot use every `least` characters.
+  let backoff = least;
   while (i + MIN_PAN_DIGITS <= to) {
     let until = Math.min(to, i + attempt);
     let bufferEnd = Math.min(to, until + KERNEL_MARGIN);
@@ -114,8 +118,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
     let pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
     if (!pass) {
       // Not ASCII: the kernel takes the stretch before the first other character, if it is
-      // worth a call, and JavaScript the rest of a while (texts in other scripts stay there).
-      const least = Math.min(chunk, KERNEL_MIN_ATTEMPT);
+      // worth a call, and JavaScript the rest of a while.
       attempt = Math.max(least, attempt >> 1);
       const other = firstNonAscii(text, bufferStart, bufferEnd);
       if (other - i >= least) {
@@ -123,10 +126,14 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
         pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
       }
       if (!pass) {
-        i = scanWindows(text, onRun, from, to, i, Math.min(to, Math.max(other + 1, i + least)), tally);
+        i = scanWindows(text, onRun, from, to, i, Math.min(to, Math.max(other + 1, i + backoff)), tally);
+        backoff = Math.min(KERNEL_MAX_BACKOFF, backoff * 2);
         continue;
       }
-    } else attempt = Math.min(chunk, attempt * 2);
+    } else {
+      attempt = Math.min(chunk, attempt * 2);
+      backoff = least;
+    }
     tally.rejected += pass.rejected;
     tally.heldBack += pass.heldBack;
     hot = Math.max(hot, kernel.hotUntil(bufferStart));
@@ -151,6 +158,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
 export const finderTuning = { kernel: true, chunk: KERNEL_CHUNK, minText: 4096 };
 /** The shortest ASCII stretch handed to the kernel after a non-ASCII character. */
 const KERNEL_MIN_ATTEMPT = 8192;
+const KERNEL_MAX_BACKOFF = 1 << 20;
 
 function edges(bufferStart: number, bufferEnd: number, from: number, to: number): number {
   return (bufferStart === from ? AT_TEXT_START : 0) | (bufferEnd === to ? AT_TEXT_END : 0);
