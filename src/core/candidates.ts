@@ -9,6 +9,7 @@
  * reading it once.
  */
 
+import { DIGIT, GLUE, SEP, classOf } from './char-class.js';
 import { brandIssues } from './iin.js';
 import { luhnValidRange } from './luhn.js';
 import { AT_TEXT_END, AT_TEXT_START, KERNEL_CHUNK, KERNEL_MARGIN, KNOWN_BRANDS_ONLY, finderKernel } from './wasm/kernel.js';
@@ -16,24 +17,8 @@ import { AT_TEXT_END, AT_TEXT_START, KERNEL_CHUNK, KERNEL_MARGIN, KNOWN_BRANDS_O
 export const MIN_PAN_DIGITS = 12;
 export const MAX_PAN_DIGITS = 19;
 
-// Character classes. Every UTF-16 code unit has its entry (64 KiB), so the hot loops read one
-// table with no branch on the range: measured 10–12 % faster than a 256-entry table plus a
-// function for the rest.
-const DIGIT = 1;
-const SEP = 2;
-const GLUE = 4;
-
-function classOf(code: number): number {
-  if (code >= 48 && code <= 57) return DIGIT;
-  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95) return GLUE; // letters, _
-  if (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) return GLUE; // Latin-1 and Latin Extended letters
-  if (code === 32 || code === 45 || code === 46 || code === 0xa0) return SEP; // space - . no-break space (Word, PDF text)
-  if (code >= 0xff10 && code <= 0xff19) return DIGIT; // full-width digits
-  if (code === 0x2009 || code === 0x202f || code === 0x2007) return SEP; // thin / narrow no-break / figure space
-  if (code === 0x2010 || code === 0x2011 || code === 0xff0d) return SEP; // hyphen, non-breaking hyphen, full-width hyphen-minus
-  return 0;
-}
-
+// Every UTF-16 code unit has its entry (64 KiB), so the hot loops read one table with no
+// branch on the range: measured 10–12 % faster than a 256-entry table plus a function for the rest.
 const TABLE = new Uint8Array(65536);
 for (let c = 0; c < 65536; c++) TABLE[c] = classOf(c);
 
@@ -89,7 +74,7 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
  * `knownBrandsOnly` drops readings whose leading digits and length no brand issues. Runs that
  * yield no candidate are counted in `tally`.
  *
- * Long ASCII stretches go through the WebAssembly kernel (wasm/finder.wat), which settles the
+ * Long ASCII (and, in Node, Latin-1) stretches go through the WebAssembly kernel (wasm/finder.wat), which settles the
  * common run (one group of digits that fails Luhn or that no brand issues) itself and hands
  * every other run of 12 or more digits back here; the result is the same either way.
  */
@@ -113,14 +98,15 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
   while (i + MIN_PAN_DIGITS <= to) {
     let until = Math.min(to, i + attempt);
     let bufferEnd = Math.min(to, until + KERNEL_MARGIN);
-    // One character of left context when it is ASCII (glue test), none at the text's start.
-    const bufferStart = i > from && text.charCodeAt(i - 1) < 128 ? i - 1 : i;
+    // One character of left context when the kernel can take it (glue test), none at the text's start.
+    const bufferStart = i > from && text.charCodeAt(i - 1) < 256 ? i - 1 : i;
     let pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
     if (!pass) {
-      // Not ASCII: the kernel takes the stretch before the first other character, if it is
-      // worth a call, and JavaScript the rest of a while.
+      // A character the kernel cannot take (beyond ASCII, or Latin-1 where Node's Buffer copies
+      // it): the kernel takes the stretch before it, if it is worth a call, and JavaScript the
+      // rest of a while.
       attempt = Math.max(least, attempt >> 1);
-      const other = firstNonAscii(text, bufferStart, bufferEnd);
+      const other = kernel.firstUnloadable(text, bufferStart, bufferEnd);
       if (other - i >= least) {
         until = bufferEnd = other;
         pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
@@ -156,7 +142,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
  * small to test their seams.
  */
 export const finderTuning = { kernel: true, chunk: KERNEL_CHUNK, minText: 4096 };
-/** The shortest ASCII stretch handed to the kernel after a non-ASCII character. */
+/** The shortest stretch handed to the kernel after a character it cannot take. */
 const KERNEL_MIN_ATTEMPT = 8192;
 const KERNEL_MAX_BACKOFF = 1 << 20;
 
@@ -164,13 +150,6 @@ function edges(bufferStart: number, bufferEnd: number, from: number, to: number)
   return (bufferStart === from ? AT_TEXT_START : 0) | (bufferEnd === to ? AT_TEXT_END : 0);
 }
 
-const NON_ASCII = /[^\0-\x7f]/g;
-
-function firstNonAscii(text: string, start: number, end: number): number {
-  NON_ASCII.lastIndex = start;
-  const match = NON_ASCII.exec(text);
-  return match ? Math.min(match.index, end) : end;
-}
 
 /**
  * The JavaScript finder: looks at window starts in `[i, until)` (a run found there is read to

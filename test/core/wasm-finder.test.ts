@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findCandidates, finderTuning, type Candidate, type RunTally } from '../../src/core/candidates.js';
 import { findTrack } from '../../src/core/track.js';
-import { finderKernel } from '../../src/core/wasm/kernel.js';
+import { AT_TEXT_END, AT_TEXT_START, finderKernel } from '../../src/core/wasm/kernel.js';
 import { group, makePan, rng, BRAND_SAMPLES } from '../support/cards.js';
 import { ALL, counters, scan } from './helpers.js';
 
@@ -157,6 +157,19 @@ describe('WebAssembly finder kernel', () => {
         expect(fastCounters).toEqual(plainCounters);
       }
     }
+  });
+
+  it('takes Latin-1 text (names with accents in an export) in Node, and hands back a stretch with a character beyond it', () => {
+    const kernel = finderKernel()!;
+    const random = rng(11);
+    let row = '';
+    for (let n = 0; n < 50; n++) row += `José Müller;${digits(random, 13)};${digits(random, 13)}\n`;
+    const pass = kernel.scan(row, 0, row.length, 0, row.length, AT_TEXT_START | AT_TEXT_END, 0);
+    expect(pass).toBeDefined();
+    expect(pass!.rejected + pass!.count).toBe(100); // every 13-digit run settled or handed over
+    const beyond = `${row}€`;
+    expect(kernel.scan(beyond, 0, beyond.length, 0, beyond.length, AT_TEXT_START | AT_TEXT_END, 0)).toBeUndefined();
+    expect(kernel.firstUnloadable(beyond, 0, beyond.length)).toBe(row.length);
   });
 
   it('reads a run longer than a chunk, and digit runs across chunk ends', () => {

@@ -1,4 +1,5 @@
-;; The candidate finder's fast path for digit-dense ASCII text, in WebAssembly.
+;; The candidate finder's fast path for digit-dense text, in WebAssembly: ASCII or Latin-1, one
+;; byte per character.
 ;;
 ;; Why: on a CSV export of ids, timestamps and amounts nearly every line holds one or two runs of
 ;; 12–19 digits, and the JavaScript finder reads each of them three times (the window test, the
@@ -7,10 +8,10 @@
 ;; Luhn (counted as rejected) or is Luhn-valid of no brand (counted as held back). Every other
 ;; run of 12 or more digits is reported to JavaScript, which runs the exact finder on it, so
 ;; the detection rules stay in one place (candidates.ts) and this kernel only has to agree with
-;; them on what it settles itself. See `wasm-finder.ts` for the driver and the invariants.
+;; them on what it settles itself. The driver is `findCandidates` (candidates.ts), the loader kernel.ts.
 ;;
 ;; Memory layout (offsets in bytes):
-;;   0     .. 255      class of each ASCII byte: 1 digit, 2 separator, 4 glue (letter, `_`)
+;;   0     .. 255      class of each byte (char-class.ts): 1 digit, 2 separator, 4 glue (letter, `_`)
 ;;   256   .. 265      Luhn doubling table: 2d with its digits summed
 ;;   512   .. 591      per first digit: (offset of its first range, number of ranges) as 2 × i32
 ;;   1024  .. 8191     brand ranges: (low, high, lengths bit mask) as 3 × i32 over 6-digit prefixes

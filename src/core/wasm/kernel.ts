@@ -1,9 +1,10 @@
 /**
  * The WebAssembly half of the candidate finder: loads `finder.wat` (embedded as base64), fills
- * its tables from the same sources the JavaScript finder uses, and runs it over one ASCII
+ * its tables from the same sources the JavaScript finder uses, and runs it over one ASCII (or Latin-1)
  * stretch of a text at a time. What the kernel settles and what it hands back is described in
  * finder.wat; `findCandidates` drives it.
  */
+import { classOf } from '../char-class.js';
 import { NUMERIC_BY_FIRST_DIGIT } from '../iin.js';
 import { DOUBLED } from '../luhn.js';
 import { FINDER_WASM_BASE64 } from './finder-binary.js';
@@ -17,7 +18,7 @@ const RANGES_END = 8192;
 const REPORTS = 8192;
 const INPUT = 139264;
 
-/** Characters per kernel call: the input area holds them UTF-8 encoded (ASCII: one byte each). */
+/** Characters per kernel call: the input area holds them one byte each (ASCII or Latin-1). */
 export const KERNEL_CHUNK = 1 << 17;
 /** Context read past a chunk's end (right neighbour of a run that ends at the chunk's end). */
 export const KERNEL_MARGIN = 64;
@@ -67,11 +68,28 @@ export function finderKernel(): FinderKernel | undefined {
 
 let kernel: FinderKernel | undefined | null = null;
 
+/**
+ * Node's Buffer (or a bundler's polyfill) when there is one: it copies Latin-1 text into the
+ * kernel's memory one byte per character, so Western European text (names with accents in a
+ * CSV export) reaches the kernel too. Without it (a browser) only ASCII does.
+ */
+interface Latin1Writer {
+  write(text: string, offset: number, length: number, encoding: 'latin1'): number;
+}
+type BufferLike = { from(buffer: ArrayBuffer, offset: number, length: number): Latin1Writer };
+const BufferClass = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+const BEYOND_ASCII = /[^\0-\x7f]/g;
+const BEYOND_LATIN1 = /[^\0-\xff]/g;
+
 export class FinderKernel {
   private readonly exports: KernelExports;
   private readonly encoder = new TextEncoder();
   private readonly input: Uint8Array;
+  private readonly latin1Input: Latin1Writer | undefined;
   private readonly reports: Int32Array;
+  /** The last stretch needed Latin-1: try that copy first (an ASCII attempt costs a full encoding). */
+  private latin1First = false;
 
   constructor() {
     const bytes = Uint8Array.from(atob(FINDER_WASM_BASE64), (c) => c.charCodeAt(0));
@@ -84,19 +102,20 @@ export class FinderKernel {
     const heap = new Uint8Array(memory.buffer);
     fillTables(heap);
     this.input = heap.subarray(INPUT, INPUT + INPUT_BYTES);
+    this.latin1Input = BufferClass?.from(memory.buffer, INPUT, INPUT_BYTES);
     this.reports = new Int32Array(memory.buffer, REPORTS, (INPUT - REPORTS) / 4);
   }
 
   /**
-   * Encodes `text[bufferStart, bufferEnd)` (all ASCII, at most KERNEL_CHUNK + KERNEL_MARGIN + 1
-   * characters) and scans the window starts in `[from, until)`. Runs starting before
-   * `hotUntil` are reported rather than settled. Returns `undefined` if the stretch turned out
-   * not to be ASCII.
+   * Copies `text[bufferStart, bufferEnd)` (at most KERNEL_CHUNK + KERNEL_MARGIN + 1 characters)
+   * into the kernel, one byte per character, and scans the window starts in `[from, until)`.
+   * Runs starting before `hotUntil` are reported rather than settled. Returns `undefined` when
+   * the stretch holds a character the kernel cannot take (see {@link firstUnloadable}).
    */
   scan(text: string, bufferStart: number, bufferEnd: number, from: number, until: number, flags: number, hotUntil: number): KernelPass | undefined {
     const length = bufferEnd - bufferStart;
-    const { read, written } = this.encoder.encodeInto(text.substring(bufferStart, bufferEnd), this.input);
-    if (read !== length || written !== length) return undefined;
+    const stretch = text.substring(bufferStart, bufferEnd);
+    if (!(this.latin1First ? this.loadLatin1(stretch) || this.loadAscii(stretch) : this.loadAscii(stretch) || this.loadLatin1(stretch))) return undefined;
     const e = this.exports;
     e.hotUntil.value = Math.max(0, hotUntil - bufferStart);
     const resume = e.scan(length, from - bufferStart, until - bufferStart, flags) + bufferStart;
@@ -106,6 +125,29 @@ export class FinderKernel {
     return { resume, runs: this.reports, count, rejected: e.rejected.value as number, heldBack: e.heldBack.value as number };
   }
 
+  private loadAscii(stretch: string): boolean {
+    const { read, written } = this.encoder.encodeInto(stretch, this.input);
+    this.latin1First = false;
+    return read === stretch.length && written === stretch.length;
+  }
+
+  private loadLatin1(stretch: string): boolean {
+    if (!this.latin1Input) return false;
+    BEYOND_LATIN1.lastIndex = 0;
+    if (BEYOND_LATIN1.test(stretch)) return false;
+    this.latin1Input.write(stretch, 0, stretch.length, 'latin1');
+    this.latin1First = true;
+    return true;
+  }
+
+  /** The first character in `text[start, end)` the kernel cannot take, or `end`. */
+  firstUnloadable(text: string, start: number, end: number): number {
+    const beyond = this.latin1Input ? BEYOND_LATIN1 : BEYOND_ASCII;
+    beyond.lastIndex = start;
+    const match = beyond.exec(text);
+    return match ? Math.min(match.index, end) : end;
+  }
+
   /** Where runs stop being settled: the end of the magnetic-stripe zone of the last report. */
   hotUntil(bufferStart: number): number {
     return (this.exports.hotUntil.value as number) + bufferStart;
@@ -113,11 +155,8 @@ export class FinderKernel {
 }
 
 function fillTables(heap: Uint8Array): void {
-  for (let c = 48; c <= 57; c++) heap[CLASS_TABLE + c] = 1;
-  for (const c of [32, 45, 46]) heap[CLASS_TABLE + c] = 2;
-  for (let c = 65; c <= 90; c++) heap[CLASS_TABLE + c] = 4;
-  for (let c = 97; c <= 122; c++) heap[CLASS_TABLE + c] = 4;
-  heap[CLASS_TABLE + 95] = 4;
+  // The JavaScript finder's classes of the first 256 code units (ASCII and Latin-1).
+  for (let c = 0; c < 256; c++) heap[CLASS_TABLE + c] = classOf(c);
   heap.set(DOUBLED, DOUBLED_TABLE);
   const words = new DataView(heap.buffer);
   let range = RANGES;
