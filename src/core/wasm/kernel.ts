@@ -114,6 +114,7 @@ export class FinderKernel {
    */
   scan(text: string, bufferStart: number, bufferEnd: number, from: number, until: number, flags: number, hotUntil: number): KernelPass | undefined {
     const length = bufferEnd - bufferStart;
+    if (length > INPUT_BYTES) return undefined;
     const stretch = text.substring(bufferStart, bufferEnd);
     if (!(this.latin1First ? this.loadLatin1(stretch) || this.loadAscii(stretch) : this.loadAscii(stretch) || this.loadLatin1(stretch))) return undefined;
     const e = this.exports;
