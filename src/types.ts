@@ -216,6 +216,12 @@ export interface SegmentField {
   readonly name?: string;
   /** Location of this field (e.g. `{ sheet, cell, row }`); merged over the segment's `at`. */
   readonly at?: Location;
+  /**
+   * The field is a number stored with only this many significant digits, written out in full
+   * with zeros for the digits that were not kept: a spreadsheet cell, where Excel keeps 15
+   * (a 16-digit number typed in loses its last digit).
+   */
+  readonly significantDigits?: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { classifyFieldName, findKeywords, type KeywordHit } from './context.js';
 import { findSecurityCodes, looksLikeSecurityCodeValue } from './cvv.js';
 import { findExpiryDates, looksLikeExpiryValue } from './expiry.js';
 import { brandOf, usualGrouping } from './iin.js';
+import { luhnCheckDigit } from './luhn.js';
 import { fingerprintPan, maskPan } from './mask.js';
 import { SCORE, confidenceOf, entropyFlags } from './score.js';
 import { isTestCard } from './test-cards.js';
@@ -60,6 +61,8 @@ export interface NumberPick {
   /** Extent of track data (whole stripe), else the PAN. */
   readonly extentEnd: number;
   readonly trackExpiryAt?: number;
+  /** The last digit was lost in storage and is the Luhn check digit computed from the rest. */
+  readonly restored?: boolean;
 }
 
 const USUAL_LENGTHS: Partial<Record<Brand, readonly number[]>> = {
@@ -80,8 +83,44 @@ function priority(c: Candidate, brandOk: boolean, brand: Brand, wholeRun: boolea
  * `counters.suppressed`) and masks what is reported. Pure and synchronous.
  */
 export function detect(input: DetectInput, settings: Settings, counters?: DetectCounters): Detection[] {
-  const picks = collectPicks(input.text, input.from ?? 0, input.to ?? input.text.length, settings, counters);
+  const picks = withRestoredPans(input, collectPicks(input.text, input.from ?? 0, input.to ?? input.text.length, settings, counters), settings);
   return picks.length === 0 ? [] : scorePicks(input, picks, settings, counters);
+}
+
+/**
+ * `picks` plus the PANs of fields that lost their last digit in storage (a 16-digit number typed
+ * into a spreadsheet keeps 15 significant digits: `SegmentField.significantDigits`). A PAN's last
+ * digit is its Luhn check digit, so the first 15 give it back exactly; what Luhn can no longer
+ * tell (the number was never checked) the score leaves to context. A pick the finder made of
+ * the stored digits themselves (Luhn-valid by chance, or the PAN ends in 0) gives way.
+ */
+export function withRestoredPans(input: DetectInput, picks: NumberPick[], settings: Pick<Settings, 'minConfidence'>): NumberPick[] {
+  const { text, fields } = input;
+  if (!fields) return picks;
+  const from = input.from ?? 0;
+  const to = input.to ?? text.length;
+  let restored: NumberPick[] | undefined;
+  for (const field of fields) {
+    const kept = field.significantDigits;
+    if (kept === undefined || field.start < from || field.end > to || field.end - field.start !== kept + 1) continue;
+    const stored = text.slice(field.start, field.end);
+    if (!/^\d+0$/.test(stored)) continue;
+    const pan = stored.slice(0, kept) + luhnCheckDigit(stored.slice(0, kept));
+    const match = brandOf(pan);
+    // Above `low` only numbers some brand issues are worth scoring (as in the finder).
+    if (!match.lengthOk && settings.minConfidence !== 'low') continue;
+    (restored ??= []).push({
+      candidate: { start: field.start, end: field.end, digits: pan, grouping: String(pan.length) },
+      brand: match.brand,
+      brandOk: match.lengthOk,
+      kind: 'pan',
+      extentEnd: field.end,
+      restored: true,
+    });
+  }
+  if (!restored) return picks;
+  const inRestored = (p: NumberPick) => restored!.some((r) => p.candidate.start < r.candidate.end && r.candidate.start < p.candidate.end);
+  return picks.filter((p) => !inRestored(p)).concat(restored).sort((a, b) => a.candidate.start - b.candidate.start);
 }
 
 /**
@@ -162,8 +201,8 @@ export function scorePicks(input: DetectInput, picks: readonly NumberPick[], set
       if (counters) counters.suppressed++;
       continue;
     }
-    const reasons: string[] = ['luhn'];
-    let score: number = SCORE.luhn;
+    const reasons: string[] = [pick.restored ? 'check_digit_restored' : 'luhn'];
+    let score: number = pick.restored ? SCORE.restoredCheckDigit : SCORE.luhn;
 
     // The context window never reaches past a neighbouring PAN: its words and dates are its own.
     // Numbers of no known brand do not count as neighbours (a UUID's digit group must not hide

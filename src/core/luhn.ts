@@ -27,5 +27,16 @@ export function luhnValidRange(text: string, start: number, end: number): boolea
   return sum % 10 === 0;
 }
 
+/** The Luhn check digit that completes `body` (digits only): the last digit of a PAN. */
+export function luhnCheckDigit(body: string): string {
+  let sum = 0;
+  // The check digit's neighbour is doubled, and every second digit before it.
+  for (let k = body.length - 1, double = true; k >= 0; k--, double = !double) {
+    const d = body.charCodeAt(k) - 48;
+    sum += double ? DOUBLED[d]! : d;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
 /** 2d with its digits summed, for d = 0–9 (shared with the WebAssembly finder). */
 export const DOUBLED = new Uint8Array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);

@@ -8,6 +8,12 @@ import type { Confidence } from '../types.js';
  */
 export const SCORE = Object.freeze({
   luhn: 0.35,
+  /**
+   * In place of `luhn` for a PAN whose last digit was lost in storage and restored as its check
+   * digit: the number passed no test, so it takes a card column, a card word or an expiry date
+   * beside it to reach medium (0.1 + 0.25 brand + 0.3 field = 0.65; alone 0.35, low).
+   */
+  restoredCheckDigit: 0.1,
   brand: 0.25,
   /** UATP ("1" + 14 digits) shares its shape with ids and timestamps: half credit. */
   weakBrand: 0.1,

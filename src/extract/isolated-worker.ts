@@ -8,7 +8,7 @@ import { describeError } from '../errors.js';
 import { restorePrototypes } from './intrinsics.js';
 import { getExtractor } from './registry.js';
 import type { ExtractItem } from '../types.js';
-import { collectPicks } from '../core/detect.js';
+import { collectPicks, withRestoredPans } from '../core/detect.js';
 import type { IsolatedJob, IsolatedMessage, SievedText } from './isolate.js';
 
 const post = (message: IsolatedMessage) => parentPort!.postMessage(message);
@@ -47,7 +47,7 @@ async function run(job: IsolatedJob): Promise<void> {
         // need not cross the thread (most rows of a workbook). Only its counts do.
         if (job.sieve) {
           const counts = { rejected: 0, suppressed: 0 };
-          if (collectPicks(item.text, 0, item.text.length, job.sieve, counts).length === 0) {
+          if (withRestoredPans(item, collectPicks(item.text, 0, item.text.length, job.sieve, counts), job.sieve).length === 0) {
             sieved.segments++;
             sieved.chars += item.text.length;
             sieved.rejected += counts.rejected;

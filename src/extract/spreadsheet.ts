@@ -29,21 +29,28 @@ type DenseSheet = (XLSX.CellObject | undefined)[][];
  * stored double cannot be the number someone typed:
  * - above `Number.MAX_SAFE_INTEGER` the double is not the exact integer any more (a 19-digit
  *   PAN comes back with different last digits);
- * - 16 or more digits ending in 0 have at most 15 significant digits, which is exactly what
- *   Excel (and LibreOffice) keep of a longer number: 4111111111111111 typed into Excel is stored
- *   as 4111111111111110. Such a value passes the Luhn check one time in ten by chance, and a
- *   finding with invented last digits and fingerprint would be wrong. A real 16-digit PAN ending
- *   in 0 written by a tool that keeps all digits is indistinguishable and is given up with it.
- * Those two cases are written the way Excel displays them in General format (`4.11111E+15`):
- * six significant digits and an exponent, which no card-number reading can mistake for a PAN.
+ * - a negative number of 16 digits ending in 0 lost digits too, and is no card number.
+ * Those are written the way Excel displays them in General format (`4.11111E+15`): six
+ * significant digits and an exponent, which no card-number reading can mistake for a PAN.
+ * A positive 16-digit number ending in 0 is written out: it may have lost its last digit
+ * (Excel keeps 15 significant digits, so 4111111111111111 typed in is stored as
+ * 4111111111111110), which {@link significantDigitsOf} tells the detector.
  */
 export function numberText(value: number): string {
   if (!Number.isFinite(value) || !Number.isInteger(value) || Math.abs(value) < 1e15) return String(value);
   if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
     const digits = BigInt(value).toString();
-    if (!digits.endsWith('0')) return digits;
+    if (value > 0 || !digits.endsWith('0')) return digits;
   }
   return value.toExponential(5).toUpperCase();
+}
+
+/**
+ * 15 for a number that Excel (and LibreOffice) may have cut to 15 significant digits: a positive
+ * 16-digit integer ending in 0. Undefined for every other number (all its digits are real).
+ */
+export function significantDigitsOf(value: number): number | undefined {
+  return Number.isInteger(value) && value >= 1e15 && value <= Number.MAX_SAFE_INTEGER && value % 10 === 0 ? 15 : undefined;
 }
 
 /** The text of one cell, or undefined for an empty one. */
@@ -187,7 +194,12 @@ async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format:
           if (parts.length > 0) length += 1;
           const name = isHeader ? undefined : headers?.get(c);
           const at = { sheet, cell: address, row: rowNumber };
-          fields.push(name === undefined ? { start: length, end: length + text.length, at } : { start: length, end: length + text.length, name, at });
+          const field: { -readonly [K in keyof SegmentField]: SegmentField[K] } = { start: length, end: length + text.length };
+          if (name !== undefined) field.name = name;
+          field.at = at;
+          const significantDigits = cell.t === 'n' && typeof cell.v === 'number' ? significantDigitsOf(cell.v) : undefined;
+          if (significantDigits !== undefined) field.significantDigits = significantDigits;
+          fields.push(field);
           parts.push(text);
           length += text.length;
         }

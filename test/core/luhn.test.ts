@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { luhnValid } from '../../src/core/luhn.js';
+import { luhnCheckDigit, luhnValid } from '../../src/core/luhn.js';
 import { BRAND_SAMPLES, breakLuhn, makePan, rng, TEST_NUMBERS } from '../support/cards.js';
 import { luhnRef } from './helpers.js';
 
@@ -76,5 +76,22 @@ describe('luhnValid', () => {
     expect(luhnValid('18')).toBe(true);
     expect(luhnValid('19')).toBe(false);
     expect(luhnValid('9'.repeat(1000))).toBe(luhnRef('9'.repeat(1000)));
+  });
+});
+
+describe('luhnCheckDigit', () => {
+  it('completes any body to a number the luhn package accepts, and is the only digit that does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{11,18}$/), (body) => {
+        const check = luhnCheckDigit(body);
+        fc.pre(!/^0+$/.test(body + check)); // the luhn package rejects all-zero input
+        expect(luhnRef(body + check)).toBe(true);
+        for (let d = 0; d < 10; d++) if (String(d) !== check) expect(luhnValid(body + d)).toBe(false);
+      }),
+    );
+  });
+
+  it('gives back the last digit of the published test numbers', () => {
+    for (const pan of Object.values(TEST_NUMBERS)) expect(luhnCheckDigit(pan.slice(0, -1))).toBe(pan.slice(-1));
   });
 });

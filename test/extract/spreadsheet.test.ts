@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ExtractError } from '../../src/errors.js';
-import { numberText, odsExtractor, xlsbExtractor, xlsExtractor, xlsxExtractor } from '../../src/extract/spreadsheet.js';
+import { numberText, odsExtractor, significantDigitsOf, xlsbExtractor, xlsExtractor, xlsxExtractor } from '../../src/extract/spreadsheet.js';
 import type { Segment, SegmentField } from '../../src/types.js';
 import { group } from '../support/cards.js';
 import {
@@ -25,12 +25,13 @@ function codeOf(error: unknown): string | undefined {
 }
 
 /** A row segment as the extractor should build it: cells joined by tabs, one field per cell. */
-function row(sheet: string, rowNumber: number, cells: readonly [column: string, text: string, header?: string][]): Segment {
+function row(sheet: string, rowNumber: number, cells: readonly [column: string, text: string, header?: string, significantDigits?: number][]): Segment {
   const fields: SegmentField[] = [];
   let start = 0;
-  for (const [column, text, name] of cells) {
+  for (const [column, text, name, significantDigits] of cells) {
     const at = { sheet, cell: `${column}${rowNumber}`, row: rowNumber };
-    fields.push(name === undefined ? { start, end: start + text.length, at } : { start, end: start + text.length, name, at });
+    const field = name === undefined ? { start, end: start + text.length, at } : { start, end: start + text.length, name, at };
+    fields.push(significantDigits === undefined ? field : { ...field, significantDigits });
     start += text.length + 1;
   }
   return { text: cells.map((c) => c[1]).join('\t'), at: { sheet, row: rowNumber }, fields };
@@ -44,7 +45,7 @@ function expectedWorkbook(comments: boolean): Segment[] {
   return [
     row(C, 1, [['A', 'Name'], ['B', 'Card Number'], ['C', 'Expiry'], ['D', 'Amount']]),
     row(C, 2, [['A', 'Alice', 'Name'], ['B', PANS.sheetNumeric, 'Card Number'], ['C', '12/29', 'Expiry'], ['D', '12.5', 'Amount']]),
-    row(C, 3, [['A', 'Bob', 'Name'], ['B', numberText(TRUNCATED_VALUE), 'Card Number'], ['C', 'n/a', 'Expiry'], ['D', '-3', 'Amount']]),
+    row(C, 3, [['A', 'Bob', 'Name'], ['B', String(TRUNCATED_VALUE), 'Card Number', 15], ['C', 'n/a', 'Expiry'], ['D', '-3', 'Amount']]),
     ...(comments ? [comment(C, 'A3', `old card ${PANS.sheetComment}`)] : []),
     row(C, 4, [['A', 'Carol', 'Name'], ['B', numberText(Number(PANS.sheetLong)), 'Card Number'], ['D', 'TRUE', 'Amount']]),
     row(C, 5, [['A', 'Dave', 'Name'], ['B', group(PANS.sheetText, [4, 4, 4, 4], '-'), 'Card Number'], ['D', PANS.sheetAmex, 'Amount']]),
@@ -69,10 +70,19 @@ describe('numberText', () => {
     expect(numberText(-0.25)).toBe('-0.25');
   });
 
-  it("never writes digits that could be a PAN for numbers that lost digits (Excel's 15 significant digits, 2^53)", () => {
-    // 4111111111111111 typed into Excel is stored as 4111111111111110.
-    expect(numberText(4111111111111110)).toBe('4.11111E+15');
-    expect(numberText(5105105105105100)).toBe('5.10511E+15');
+  it('writes a 16-digit number that may have lost its last digit as stored, and says how many digits are real', () => {
+    // 4111111111111111 typed into Excel is stored as 4111111111111110 (15 significant digits).
+    expect(numberText(4111111111111110)).toBe('4111111111111110');
+    expect(significantDigitsOf(4111111111111110)).toBe(15);
+    expect(numberText(5105105105105100)).toBe('5105105105105100');
+    expect(significantDigitsOf(5105105105105100)).toBe(15);
+    // Every digit of these is real.
+    for (const exact of [5555555555554444, 378282246310005, 999999999999990, 4111111111111111.5, -4111111111111110]) {
+      expect(significantDigitsOf(exact)).toBeUndefined();
+    }
+  });
+
+  it('never writes digits that could be a PAN for numbers whose digits cannot be told (beyond 2^53, negative)', () => {
     expect(numberText(Number('6799990100000000019'))).toBe('6.79999E+18');
     expect(numberText(Number.MAX_SAFE_INTEGER + 1)).toBe('9.00720E+15');
     expect(numberText(1e21)).toBe('1.00000E+21');
@@ -93,12 +103,13 @@ describe('workbook extractors', () => {
     expect(segments).toEqual(expectedWorkbook(true));
   });
 
-  it('xlsx: a PAN in a numeric cell comes out digit for digit; a truncated one does not come out as digits', async () => {
+  it('xlsx: a PAN in a numeric cell comes out digit for digit; a truncated one as stored, marked; a 19-digit one not as digits', async () => {
     const { segments } = await runExtractor(xlsxExtractor, makeWorkbook('xlsx'));
     const all = segments.map((s) => s.text).join('\n');
     expect(all).toContain(`\t${PANS.sheetNumeric}\t`);
-    expect(all).not.toContain(String(TRUNCATED_VALUE));
-    expect(all).not.toContain(PANS.sheetTruncated.slice(0, 15));
+    expect(all).toContain(`\t${PANS.sheetTruncated.slice(0, 15)}0\t`);
+    const marked = segments.flatMap((s) => (s.fields ?? []).filter((f) => f.significantDigits !== undefined).map((f) => s.text.slice(f.start, f.end)));
+    expect(marked).toEqual([String(TRUNCATED_VALUE)]);
     expect(all).not.toContain(PANS.sheetLong.slice(0, 12));
   });
 
