@@ -38,19 +38,21 @@ type DenseSheet = (XLSX.CellObject | undefined)[][];
  */
 export function numberText(value: number): string {
   if (!Number.isFinite(value) || !Number.isInteger(value) || Math.abs(value) < 1e15) return String(value);
+  if (significantDigitsOf(value) !== undefined) return BigInt(value).toString();
   if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
     const digits = BigInt(value).toString();
-    if (value > 0 || !digits.endsWith('0')) return digits;
+    if (!digits.endsWith('0')) return digits;
   }
   return value.toExponential(5).toUpperCase();
 }
 
 /**
  * 15 for a number that Excel (and LibreOffice) may have cut to 15 significant digits: a positive
- * 16-digit integer ending in 0. Undefined for every other number (all its digits are real).
+ * 16-digit integer ending in 0 (exact as a double up to 10^16, past 2^53 too: it is even).
+ * Undefined for every other number.
  */
 export function significantDigitsOf(value: number): number | undefined {
-  return Number.isInteger(value) && value >= 1e15 && value <= Number.MAX_SAFE_INTEGER && value % 10 === 0 ? 15 : undefined;
+  return Number.isInteger(value) && value >= 1e15 && value < 1e16 && value % 10 === 0 ? 15 : undefined;
 }
 
 /** The text of one cell, or undefined for an empty one. */

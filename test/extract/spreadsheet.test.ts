@@ -76,6 +76,9 @@ describe('numberText', () => {
     expect(significantDigitsOf(4111111111111110)).toBe(15);
     expect(numberText(5105105105105100)).toBe('5105105105105100');
     expect(significantDigitsOf(5105105105105100)).toBe(15);
+    // Past 2^53 (Troy's 9792…): a number ending in 0 is even, so the double is still exact.
+    expect(numberText(9792123456789010)).toBe('9792123456789010');
+    expect(significantDigitsOf(9792123456789010)).toBe(15);
     // Every digit of these is real.
     for (const exact of [5555555555554444, 378282246310005, 999999999999990, 4111111111111111.5, -4111111111111110]) {
       expect(significantDigitsOf(exact)).toBeUndefined();
