@@ -34,7 +34,7 @@ function workbook(rows: unknown[][]): Uint8Array {
   return new Uint8Array(XLSX.write(book, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer);
 }
 
-const findingsOf = async (bytes: Uint8Array, options: ScanOptions = OPTIONS): Promise<Finding[]> =>
+const findingsOf = async (bytes: Uint8Array, options: ScanOptions = OPTIONS): Promise<readonly Finding[]> =>
   (await scanBuffer(bytes, { filename: 'book.xlsx' }, { ...OPTIONS, ...options })).findings;
 
 describe('PANs cut to 15 significant digits by a spreadsheet', () => {
