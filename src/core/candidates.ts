@@ -74,9 +74,10 @@ function groupingAccepted(sizes: Int32Array, from: number, to: number): boolean 
  * `knownBrandsOnly` drops readings whose leading digits and length no brand issues. Runs that
  * yield no candidate are counted in `tally`.
  *
- * Long ASCII (and, in Node, Latin-1) stretches go through the WebAssembly kernel (wasm/finder.wat), which settles the
- * common run (one group of digits that fails Luhn or that no brand issues) itself and hands
- * every other run of 12 or more digits back here; the result is the same either way.
+ * Long ASCII (and, in Node, Latin-1) stretches go through the WebAssembly kernel
+ * (wasm/finder.wat), which settles the common run (one group of digits that fails Luhn or that
+ * no brand issues) itself and hands every other run of 12 or more digits back here; the result
+ * is the same either way.
  */
 export function findCandidates(text: string, onRun: RunHandler, from = 0, to = text.length, knownBrandsOnly = false, tally: RunTally = { rejected: 0, heldBack: 0 }): void {
   onlyKnown = knownBrandsOnly;
@@ -99,7 +100,7 @@ export function findCandidates(text: string, onRun: RunHandler, from = 0, to = t
     let until = Math.min(to, i + attempt);
     let bufferEnd = Math.min(to, until + KERNEL_MARGIN);
     // One character of left context when the kernel can take it (glue test), none at the text's start.
-    const bufferStart = i > from && text.charCodeAt(i - 1) < 256 ? i - 1 : i;
+    const bufferStart = i > from && text.charCodeAt(i - 1) <= kernel.maxCode ? i - 1 : i;
     let pass = kernel.scan(text, bufferStart, bufferEnd, i, until, flags | edges(bufferStart, bufferEnd, from, to), hot);
     if (!pass) {
       // A character the kernel cannot take (beyond ASCII, or Latin-1 where Node's Buffer copies

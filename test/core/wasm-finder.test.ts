@@ -111,7 +111,8 @@ describe('WebAssembly finder kernel', () => {
     expect(finderKernel()).toBeDefined();
   });
 
-  it('hands over and counts exactly what the JavaScript finder finds, on ASCII and mixed texts, at every chunk size', () => {
+  it('hands over and counts exactly what the JavaScript finder finds, on ASCII and mixed texts, at every chunk size, with and without Latin-1', () => {
+    const kernel = finderKernel()!;
     let handedOver = 0;
     let settled = 0;
     for (let seed = 1; seed <= 24; seed++) {
@@ -120,9 +121,16 @@ describe('WebAssembly finder kernel', () => {
       for (const known of [true, false]) {
         const plain = withKernel(false, 0, () => trace(input, known));
         for (const chunk of [64, 1000, 8192, 1 << 17]) {
-          const fast = withKernel(true, chunk, () => trace(input, known));
-          expect(fast.runs, `seed ${seed}, chunk ${chunk}, known ${known}`).toEqual(plain.runs);
-          expect(fast.tally, `seed ${seed}, chunk ${chunk}, known ${known}`).toEqual(plain.tally);
+          for (const latin1 of [true, false]) {
+            kernel.latin1 = latin1; // false: the ASCII-only path a browser takes
+            try {
+              const fast = withKernel(true, chunk, () => trace(input, known));
+              expect(fast.runs, `seed ${seed}, chunk ${chunk}, known ${known}, latin1 ${latin1}`).toEqual(plain.runs);
+              expect(fast.tally, `seed ${seed}, chunk ${chunk}, known ${known}, latin1 ${latin1}`).toEqual(plain.tally);
+            } finally {
+              kernel.latin1 = true;
+            }
+          }
         }
         handedOver += plain.runs.length;
         settled += plain.tally.rejected + plain.tally.heldBack;
@@ -167,6 +175,13 @@ describe('WebAssembly finder kernel', () => {
     const pass = kernel.scan(row, 0, row.length, 0, row.length, AT_TEXT_START | AT_TEXT_END, 0);
     expect(pass).toBeDefined();
     expect(pass!.rejected + pass!.count).toBe(100); // every 13-digit run settled or handed over
+    kernel.latin1 = false; // a browser: no Buffer to copy Latin-1 with
+    try {
+      expect(kernel.scan(row, 0, row.length, 0, row.length, AT_TEXT_START | AT_TEXT_END, 0)).toBeUndefined();
+      expect(kernel.firstUnloadable(row, 0, row.length)).toBe(row.indexOf('é'));
+    } finally {
+      kernel.latin1 = true;
+    }
     const beyond = `${row}€`;
     expect(kernel.scan(beyond, 0, beyond.length, 0, beyond.length, AT_TEXT_START | AT_TEXT_END, 0)).toBeUndefined();
     expect(kernel.firstUnloadable(beyond, 0, beyond.length)).toBe(row.length);

@@ -88,6 +88,8 @@ export class FinderKernel {
   private readonly input: Uint8Array;
   private readonly latin1Input: Latin1Writer | undefined;
   private readonly reports: Int32Array;
+  /** Whether Latin-1 stretches are copied in (where Buffer exists; tests turn it off to check the ASCII-only path browsers take). */
+  latin1: boolean;
   /** The last stretch needed Latin-1: try that copy first (an ASCII attempt costs a full encoding). */
   private latin1First = false;
 
@@ -103,6 +105,7 @@ export class FinderKernel {
     fillTables(heap);
     this.input = heap.subarray(INPUT, INPUT + INPUT_BYTES);
     this.latin1Input = BufferClass?.from(memory.buffer, INPUT, INPUT_BYTES);
+    this.latin1 = this.latin1Input !== undefined;
     this.reports = new Int32Array(memory.buffer, REPORTS, (INPUT - REPORTS) / 4);
   }
 
@@ -132,8 +135,13 @@ export class FinderKernel {
     return read === stretch.length && written === stretch.length;
   }
 
+  /** The highest code unit the kernel takes: 0xff with Buffer's Latin-1 copy, else 0x7f. */
+  get maxCode(): number {
+    return this.latin1 ? 0xff : 0x7f;
+  }
+
   private loadLatin1(stretch: string): boolean {
-    if (!this.latin1Input) return false;
+    if (!this.latin1 || !this.latin1Input) return false;
     BEYOND_LATIN1.lastIndex = 0;
     if (BEYOND_LATIN1.test(stretch)) return false;
     this.latin1Input.write(stretch, 0, stretch.length, 'latin1');
@@ -143,7 +151,7 @@ export class FinderKernel {
 
   /** The first character in `text[start, end)` the kernel cannot take, or `end`. */
   firstUnloadable(text: string, start: number, end: number): number {
-    const beyond = this.latin1Input ? BEYOND_LATIN1 : BEYOND_ASCII;
+    const beyond = this.latin1 ? BEYOND_LATIN1 : BEYOND_ASCII;
     beyond.lastIndex = start;
     const match = beyond.exec(text);
     return match ? Math.min(match.index, end) : end;
