@@ -3,7 +3,7 @@ import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
-import { LineIndex, locateInSegment, toFinding } from './core/finding.js';
+import { LineIndex, locateInSegment, toFinding, type Mutable } from './core/finding.js';
 import { collectPicks, detect, scorePicks, type DetectCounters, type Detection, type NumberPick } from './core/detect.js';
 import { sniffDelimiter, splitDelimited } from './extract/csv.js';
 import { redactDigitRuns } from './core/mask.js';
@@ -402,7 +402,7 @@ function asRecords(text: string, picks: readonly NumberPick[], table: { delimite
     // scoring stage counts here.
     const again = scorePicks({ text: record, fields }, collectPicks(record, 0, record.length, settings), settings, counters);
     // The detections are this call's own: moved to the chunk's offsets in place.
-    for (const r of again as { -readonly [K in keyof Detection]: Detection[K] }[]) {
+    for (const r of again as Mutable<Detection>[]) {
       r.start += lineStart;
       r.end += lineStart;
       if (r.expiryAt !== undefined) r.expiryAt += lineStart;

@@ -87,4 +87,5 @@ export function toFinding(d: Detection, locate: (offset: number) => Location, pa
   return finding;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** `T` with its fields writable: for objects a function builds and owns before handing them on. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

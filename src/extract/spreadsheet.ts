@@ -196,12 +196,9 @@ async function* workbookSegments(bytes: Uint8Array, ctx: ExtractContext, format:
           if (parts.length > 0) length += 1;
           const name = isHeader ? undefined : headers?.get(c);
           const at = { sheet, cell: address, row: rowNumber };
-          const field: { -readonly [K in keyof SegmentField]: SegmentField[K] } = { start: length, end: length + text.length };
-          if (name !== undefined) field.name = name;
-          field.at = at;
+          const field = name === undefined ? { start: length, end: length + text.length, at } : { start: length, end: length + text.length, name, at };
           const significantDigits = cell.t === 'n' && typeof cell.v === 'number' ? significantDigitsOf(cell.v) : undefined;
-          if (significantDigits !== undefined) field.significantDigits = significantDigits;
-          fields.push(field);
+          fields.push(significantDigits === undefined ? field : { ...field, significantDigits });
           parts.push(text);
           length += text.length;
         }

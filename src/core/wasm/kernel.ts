@@ -1,7 +1,7 @@
 /**
  * The WebAssembly half of the candidate finder: loads `finder.wat` (embedded as base64), fills
- * its tables from the same sources the JavaScript finder uses, and runs it over one ASCII (or Latin-1)
- * stretch of a text at a time. What the kernel settles and what it hands back is described in
+ * its tables from the same sources the JavaScript finder uses, and runs it over one ASCII (or
+ * Latin-1) stretch of a text at a time. What the kernel settles and what it hands back is described in
  * finder.wat; `findCandidates` drives it.
  */
 import { classOf } from '../char-class.js';
@@ -88,7 +88,10 @@ export class FinderKernel {
   private readonly input: Uint8Array;
   private readonly latin1Input: Latin1Writer | undefined;
   private readonly reports: Int32Array;
-  /** Whether Latin-1 stretches are copied in (where Buffer exists; tests turn it off to check the ASCII-only path browsers take). */
+  /**
+   * Whether Latin-1 stretches are copied in (where Buffer exists); tests turn it off to check
+   * the ASCII-only path browsers take.
+   */
   latin1: boolean;
   /** The last stretch needed Latin-1: try that copy first (an ASCII attempt costs a full encoding). */
   private latin1First = false;
